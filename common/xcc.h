@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xcc - interrupt coalescing controller for paravirtual network rings.
+ *
+ * Pure decision logic: no Xen, no netdev, no locks, no timers. The
+ * driver glue hands it the facts of a poll cycle or a ring push and the
+ * current time; it answers with the notification delay, the frame
+ * threshold and the poll weight to use, and with what to do about a
+ * notification the peer is waiting for. All effects (timers, event
+ * channel sends, ring event indexes) happen in the glue.
+ *
+ * The same file builds in the kernel and in userspace (unit tests,
+ * simulator); see selftests/unit/shim/ for the userspace headers.
+ */
+#ifndef _XCC_H
+#define _XCC_H
+
+#include <linux/types.h>
+
+/* Hard limits of the settings; the glue may enforce a lower usecs cap. */
+#define XCC_USECS_MAX		10000U
+#define XCC_FRAMES_MAX		256U
+#define XCC_WEIGHT_MAX		64U
+#define XCC_WEIGHT_MIN		1U
+
+/**
+ * enum xcc_policy - how the notification delay of a channel is chosen
+ * @XCC_POLICY_OFF: no coalescing; behave exactly like the stock driver.
+ * @XCC_POLICY_STATIC: use the configured @usecs and @frames as they are.
+ * @XCC_POLICY_NR: number of policies.
+ *
+ * The policy is derived from the settings (see xcc_params_policy()): it
+ * is never stored separately, so the two cannot disagree.
+ */
+enum xcc_policy {
+	XCC_POLICY_OFF,
+	XCC_POLICY_STATIC,
+	XCC_POLICY_NR,
+};
+
+/**
+ * struct xcc_params - settings of one direction of one device or queue
+ * @usecs: longest delay added to a notification (producer side) or to
+ *	the re-arm of the own interrupt (consumer side); 0 = no delay.
+ * @frames: notify once this many frames are pending, even before
+ *	@usecs; 0 or 1 = no frame threshold. Needs @usecs > 0.
+ * @weight: per-poll cap on the frames handled in one cycle (the NAPI
+ *	weight, or the batch of a kthread cycle), 1..64.
+ *
+ * These map 1:1 to ethtool's rx/tx-usecs and rx/tx-frames. Writers go
+ * through xcc_params_check() first; readers in the datapath take a
+ * snapshot with READ_ONCE() per field.
+ */
+struct xcc_params {
+	u32 usecs;
+	u32 frames;
+	u32 weight;
+};
+
+/**
+ * struct xcc_stats - counters of one channel (one lever of one queue)
+ * @notify_sent: producer: notifications sent to the peer.
+ * @notify_deferred: producer: pushes whose notification was held back;
+ *	consumer: cycles whose re-arm was deferred to the timer.
+ * @timer_flush: producer: held notifications sent when the timer
+ *	expired; consumer: timer expiries that found work.
+ * @frame_hits: producer: held notifications sent early because the
+ *	frame threshold was reached; consumer: re-arms with an event
+ *	index more than one frame ahead.
+ * @spurious_avoided: producer: timer expiries that found the peer no
+ *	longer waiting, so no content-free event was sent; consumer: timer
+ *	expiries that found no work and re-armed per frame.
+ * @cycles: poll cycles (consumer) or ring pushes (producer) seen.
+ * @frames: frames handled in those cycles or pushes.
+ *
+ * Counters only grow; they are updated under the channel's own
+ * serialisation (lock or single context) and read without it.
+ */
+struct xcc_stats {
+	u64 notify_sent;
+	u64 notify_deferred;
+	u64 timer_flush;
+	u64 frame_hits;
+	u64 spurious_avoided;
+	u64 cycles;
+	u64 frames;
+};
+
+/**
+ * xcc_stats_saved() - notifications avoided by a producer channel
+ * @s: the channel's counters
+ *
+ * Every deferred push would have been a notification of its own in the
+ * worst case; those that did not end in a notification were saved.
+ *
+ * Return: notify_deferred - timer_flush - frame_hits, or 0.
+ */
+static inline u64 xcc_stats_saved(const struct xcc_stats *s)
+{
+	u64 paid = s->timer_flush + s->frame_hits;
+
+	return s->notify_deferred > paid ? s->notify_deferred - paid : 0;
+}
+
+/**
+ * struct xcc_ctl - per-channel controller state
+ * @params: settings in effect for this channel (per-queue copy).
+ * @usecs: delay chosen for the next cycle.
+ * @frames: frame threshold chosen for the next cycle (1 = none).
+ * @weight: poll weight chosen for the next cycle.
+ * @stats: counters.
+ */
+struct xcc_ctl {
+	struct xcc_params params;
+	u32 usecs;
+	u32 frames;
+	u32 weight;
+	struct xcc_stats stats;
+};
+
+/**
+ * struct xcc_prod - producer-side notification deferral of one ring
+ * @prod: last producer index this side published (private copy: the
+ *	shared page is writable by the peer and is never trusted).
+ * @base: producer index up to which every wanted notification has
+ *	been delivered or found unnecessary.
+ * @pending: frames published since a notification became owed.
+ * @owed: a notification is being held back.
+ *
+ * Serialised by the glue (a lock shared by the push path and the timer).
+ */
+struct xcc_prod {
+	u32 prod;
+	u32 base;
+	u32 pending;
+	bool owed;
+};
+
+/**
+ * enum xcc_verdict - what the glue does after a ring push
+ * @XCC_QUIET: nothing to send now (the peer does not wait, or a held
+ *	notification's timer is already running).
+ * @XCC_NOTIFY: notify the peer now; if a timer is running it may be
+ *	cancelled (a late expiry finds nothing owed and sends nothing).
+ * @XCC_ARM: a notification is now held back; start the timer for the
+ *	channel's delay. Exactly one ARM is returned per held episode.
+ */
+enum xcc_verdict {
+	XCC_QUIET,
+	XCC_NOTIFY,
+	XCC_ARM,
+};
+
+const char *xcc_params_check(const struct xcc_params *p, u32 max_usecs);
+enum xcc_policy xcc_params_policy(const struct xcc_params *p);
+void xcc_ctl_init(struct xcc_ctl *c, const struct xcc_params *p);
+void xcc_ctl_set(struct xcc_ctl *c, const struct xcc_params *p);
+void xcc_cycle(struct xcc_ctl *c, u32 frames, u64 now_ns);
+
+void xcc_prod_reset(struct xcc_prod *p, u32 prod);
+enum xcc_verdict xcc_prod_push(struct xcc_prod *p, struct xcc_ctl *c,
+			       u32 new_prod, bool crossed);
+bool xcc_prod_expire(struct xcc_prod *p, struct xcc_ctl *c, u32 event);
+
+/**
+ * enum xcc_rearm - how a consumer re-arms its own interrupt after a poll
+ * @XCC_REARM_NOW: ask for an event on the next frame, as the stock
+ *	driver does.
+ * @XCC_REARM_AHEAD: ask for an event xcc_event_distance() frames ahead,
+ *	and start the channel timer as the time bound.
+ * @XCC_REARM_LATER: do not re-arm yet (events stay masked or the event
+ *	index stays behind); start the channel timer, which polls and then
+ *	re-arms per frame if the poll finds nothing.
+ */
+enum xcc_rearm {
+	XCC_REARM_NOW,
+	XCC_REARM_AHEAD,
+	XCC_REARM_LATER,
+};
+
+enum xcc_rearm xcc_cons_complete(struct xcc_ctl *c, u32 work, u64 now_ns);
+void xcc_cons_expire(struct xcc_ctl *c, bool found_work);
+u32 xcc_event_distance(const struct xcc_ctl *c, u32 reachable);
+
+#endif /* _XCC_H */

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the coalescing controller (common/xcc.c), in userspace,
+ * built with AddressSanitizer and UndefinedBehaviorSanitizer. TAP output.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xcc.h"
+
+static int tests, failures;
+
+/* Evaluates @cond once: several checks call the code under test. */
+#define CHECK(cond, ...)						\
+	do {								\
+		bool ok_ = (cond);					\
+									\
+		tests++;						\
+		if (!ok_)						\
+			failures++;					\
+		printf("%sok %d - ", ok_ ? "" : "not ", tests);	\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		if (!ok_)						\
+			printf("#   failed: %s (%s:%d)\n", #cond,	\
+			       __FILE__, __LINE__);			\
+	} while (0)
+
+static struct xcc_params P(u32 usecs, u32 frames, u32 weight)
+{
+	return (struct xcc_params){ .usecs = usecs, .frames = frames,
+				    .weight = weight };
+}
+
+static void test_params_check(void)
+{
+	struct xcc_params p;
+
+	p = P(0, 0, 64);
+	CHECK(!xcc_params_check(&p, 1000), "defaults are valid");
+	p = P(1000, 0, 64);
+	CHECK(!xcc_params_check(&p, 1000), "usecs at the ceiling is valid");
+	p = P(1001, 0, 64);
+	CHECK(xcc_params_check(&p, 1000), "usecs above the ceiling is refused");
+	p = P(XCC_USECS_MAX + 1, 0, 64);
+	CHECK(xcc_params_check(&p, UINT32_MAX),
+	      "a ceiling above XCC_USECS_MAX is capped");
+	p = P(UINT32_MAX, 0, 64);
+	CHECK(xcc_params_check(&p, UINT32_MAX), "usecs 2^32-1 is refused");
+	p = P(1, XCC_FRAMES_MAX, 64);
+	CHECK(!xcc_params_check(&p, 1000), "frames 256 with a time bound is valid");
+	p = P(1, XCC_FRAMES_MAX + 1, 64);
+	CHECK(xcc_params_check(&p, 1000), "frames 257 is refused");
+	p = P(1, UINT32_MAX, 64);
+	CHECK(xcc_params_check(&p, 1000), "frames 2^32-1 is refused");
+	p = P(0, 2, 64);
+	CHECK(xcc_params_check(&p, 1000), "frames without usecs is refused");
+	p = P(0, 1, 64);
+	CHECK(!xcc_params_check(&p, 1000), "frames 1 without usecs is valid (no threshold)");
+	p = P(0, 0, 0);
+	CHECK(xcc_params_check(&p, 1000), "weight 0 is refused");
+	p = P(0, 0, 65);
+	CHECK(xcc_params_check(&p, 1000), "weight 65 is refused");
+	p = P(0, 0, 1);
+	CHECK(!xcc_params_check(&p, 1000), "weight 1 is valid");
+	p = P(0, 0, 64);
+	CHECK(xcc_params_policy(&p) == XCC_POLICY_OFF, "usecs 0 selects off");
+	p = P(5, 0, 64);
+	CHECK(xcc_params_policy(&p) == XCC_POLICY_STATIC, "usecs 5 selects static");
+}
+
+static void test_ctl(void)
+{
+	struct xcc_params p = P(50, 0, 16);
+	struct xcc_ctl c;
+
+	xcc_ctl_init(&c, &p);
+	CHECK(c.usecs == 50 && c.frames == 1 && c.weight == 16,
+	      "init takes the settings (frames 0 -> threshold 1)");
+	c.stats.notify_sent = 7;
+	p = P(0, 0, 64);
+	xcc_ctl_set(&c, &p);
+	CHECK(c.usecs == 0 && c.weight == 64 && c.stats.notify_sent == 7,
+	      "set changes settings and keeps counters");
+	xcc_cycle(&c, 10, 0);
+	xcc_cycle(&c, UINT32_MAX, UINT64_MAX);
+	CHECK(c.stats.cycles == 2 && c.stats.frames == 10ULL + UINT32_MAX,
+	      "cycles count frames in 64 bits");
+}
+
+/* With no delay, the verdict is exactly the ring macro's notify. */
+static void test_prod_off_is_stock(void)
+{
+	struct xcc_params p = P(0, 0, 64);
+	struct xcc_prod pr;
+	struct xcc_ctl c;
+	u32 prod = 0xfffffff0u;
+	int i, bad = 0, sent = 0, crossings = 0;
+
+	xcc_ctl_init(&c, &p);
+	xcc_prod_reset(&pr, prod);
+	srand(1);
+	for (i = 0; i < 100000; i++) {
+		bool crossed = rand() & 1;
+		enum xcc_verdict v;
+
+		prod += rand() % 70;
+		v = xcc_prod_push(&pr, &c, prod, crossed);
+		crossings += crossed;
+		if (v != (crossed ? XCC_NOTIFY : XCC_QUIET))
+			bad++;
+		sent += v == XCC_NOTIFY;
+	}
+	CHECK(!bad, "off: every verdict equals the ring macro's (%d differ)", bad);
+	CHECK(c.stats.notify_sent == (u64)crossings && sent == crossings &&
+	      !c.stats.notify_deferred && !pr.owed,
+	      "off: one notification per crossing, nothing held");
+}
+
+static void test_prod_static(void)
+{
+	struct xcc_params p = P(100, 0, 64);
+	struct xcc_prod pr;
+	struct xcc_ctl c;
+
+	xcc_ctl_init(&c, &p);
+	xcc_prod_reset(&pr, 10);
+	CHECK(xcc_prod_push(&pr, &c, 12, false) == XCC_QUIET,
+	      "static: push the peer does not wait for is quiet");
+	CHECK(xcc_prod_push(&pr, &c, 14, true) == XCC_ARM,
+	      "static: first wanted push arms the timer");
+	CHECK(xcc_prod_push(&pr, &c, 20, false) == XCC_QUIET &&
+	      xcc_prod_push(&pr, &c, 25, true) == XCC_QUIET,
+	      "static: later pushes are held without a second arm");
+	CHECK(pr.pending == 13 && pr.owed, "static: 13 frames held");
+	CHECK(xcc_prod_expire(&pr, &c, 13), "static: expiry notifies a waiting peer");
+	CHECK(!pr.owed && c.stats.timer_flush == 1 && c.stats.notify_sent == 1,
+	      "static: expiry settles, counted as a timer flush");
+	CHECK(!xcc_prod_expire(&pr, &c, 13), "static: a second expiry sends nothing");
+	CHECK(c.stats.notify_deferred == 3 && xcc_stats_saved(&c.stats) == 2,
+	      "static: 3 pushes deferred, 2 notifications saved");
+
+	/* The peer polled by itself and re-armed past the producer. */
+	CHECK(xcc_prod_push(&pr, &c, 30, true) == XCC_ARM, "static: next episode arms");
+	CHECK(!xcc_prod_expire(&pr, &c, 31),
+	      "static: no content-free event when the peer caught up");
+	CHECK(c.stats.spurious_avoided == 1, "static: counted as spurious avoided");
+	/* The peer re-armed ahead of what is published (frame count). */
+	CHECK(xcc_prod_push(&pr, &c, 40, true) == XCC_ARM, "static: arms again");
+	CHECK(!xcc_prod_expire(&pr, &c, 48),
+	      "static: an event beyond the producer is not due yet");
+	CHECK(xcc_prod_push(&pr, &c, 48, true) == XCC_ARM,
+	      "static: the push crossing it is held again");
+}
+
+static void test_prod_frames(void)
+{
+	struct xcc_params p = P(100, 4, 64);
+	struct xcc_prod pr;
+	struct xcc_ctl c;
+
+	xcc_ctl_init(&c, &p);
+	xcc_prod_reset(&pr, 0);
+	CHECK(xcc_prod_push(&pr, &c, 1, true) == XCC_ARM, "frames: 1 of 4 arms");
+	CHECK(xcc_prod_push(&pr, &c, 2, false) == XCC_QUIET, "frames: 2 of 4 held");
+	CHECK(xcc_prod_push(&pr, &c, 4, false) == XCC_NOTIFY, "frames: 4 of 4 notifies");
+	CHECK(c.stats.frame_hits == 1 && !pr.owed, "frames: counted as a frame hit");
+	CHECK(!xcc_prod_expire(&pr, &c, 2), "frames: the late timer sends nothing");
+	CHECK(xcc_prod_push(&pr, &c, 9, true) == XCC_NOTIFY,
+	      "frames: a push of 5 at once notifies without holding");
+	CHECK(c.stats.notify_deferred == 3, "frames: immediate notify is not deferred");
+
+	/* usecs set to 0 while a notification is held: next push sends. */
+	CHECK(xcc_prod_push(&pr, &c, 10, true) == XCC_ARM, "change: held");
+	p = P(0, 0, 64);
+	xcc_ctl_set(&c, &p);
+	CHECK(xcc_prod_push(&pr, &c, 11, false) == XCC_NOTIFY,
+	      "change: delay now 0, the held notification goes with the next push");
+	CHECK(xcc_prod_push(&pr, &c, 11, false) == XCC_QUIET,
+	      "change: an empty push is quiet");
+}
+
+static void test_prod_wrap(void)
+{
+	struct xcc_params p = P(100, 8, 64);
+	struct xcc_prod pr;
+	struct xcc_ctl c;
+
+	xcc_ctl_init(&c, &p);
+	xcc_prod_reset(&pr, 0xfffffffdu);
+	CHECK(xcc_prod_push(&pr, &c, 0xffffffffu, true) == XCC_ARM,
+	      "wrap: held below 2^32");
+	CHECK(xcc_prod_push(&pr, &c, 3, false) == XCC_QUIET && pr.pending == 6,
+	      "wrap: pending counts across the wrap (6)");
+	CHECK(xcc_prod_expire(&pr, &c, 0xfffffffeu),
+	      "wrap: event before the wrap is inside the window");
+	CHECK(xcc_prod_push(&pr, &c, 5, true) == XCC_ARM, "wrap: held again");
+	CHECK(!xcc_prod_expire(&pr, &c, 6), "wrap: event past prod is not due");
+	CHECK(xcc_prod_push(&pr, &c, 0x7, true) == XCC_ARM &&
+	      xcc_prod_expire(&pr, &c, 6), "wrap: crossing it is due");
+	CHECK(xcc_prod_push(&pr, &c, 0x80000010u, true) == XCC_NOTIFY,
+	      "huge push (2^31 frames) crosses the threshold, no overflow");
+}
+
+/*
+ * Model check: a consumer that sleeps with its event at cons + 1 and
+ * consumes everything when notified must never be left asleep with
+ * published entries once the producer's timer has fired.
+ */
+static void test_prod_never_strands(void)
+{
+	int seed, stranded = 0, spurious = 0, runs = 0;
+
+	for (seed = 1; seed <= 300; seed++) {
+		u32 frames = (u32)(seed % 5) * 3;	/* 0, 3, 6, 9, 12 */
+		struct xcc_params p = P((u32)(seed % 3) * 40, 0, 64);
+		u32 prod = (u32)seed * 0x1000193u, cons = prod, event = prod + 1;
+		bool awake = false, timer = false;
+		struct xcc_prod pr;
+		struct xcc_ctl c;
+		int step;
+
+		if (p.usecs)
+			p.frames = frames;
+		xcc_ctl_init(&c, &p);
+		xcc_prod_reset(&pr, prod);
+		srand(seed);
+		for (step = 0; step < 2000; step++) {
+			int what = rand() % 8;
+
+			if (what < 4) {			/* producer pushes */
+				u32 old = prod, n = 1 + rand() % 4;
+				bool crossed;
+
+				prod += n;
+				crossed = (u32)(prod - event) < (u32)(prod - old);
+				switch (xcc_prod_push(&pr, &c, prod, crossed)) {
+				case XCC_NOTIFY:
+					awake = true;
+					timer = false;
+					break;
+				case XCC_ARM:
+					timer = true;
+					break;
+				case XCC_QUIET:
+					break;
+				}
+			} else if (what < 6 && timer) {	/* timer fires */
+				timer = false;
+				if (xcc_prod_expire(&pr, &c, event)) {
+					if (cons == prod)
+						spurious++;
+					awake = true;
+				}
+			} else if (awake || rand() % 16 == 0) {
+				/* consumer polls (woken, or on its own) */
+				cons = prod;
+				event = cons + 1;
+				awake = false;
+			}
+		}
+		/* Drain: the last timer, if any, fires. */
+		if (timer && xcc_prod_expire(&pr, &c, event))
+			awake = true;
+		if (!awake && (u32)(prod - cons) && (u32)(event - cons - 1) < (u32)(prod - cons))
+			stranded++;
+		runs++;
+	}
+	CHECK(!stranded, "model: no consumer left asleep with work (%d/%d runs)",
+	      stranded, runs);
+	CHECK(!spurious, "model: no timer flush without new entries (%d)", spurious);
+}
+
+static void test_consumer(void)
+{
+	struct xcc_params p = P(0, 0, 64);
+	struct xcc_ctl c;
+
+	xcc_ctl_init(&c, &p);
+	CHECK(xcc_cons_complete(&c, 10, 0) == XCC_REARM_NOW, "cons off: re-arm now");
+	p = P(30, 0, 64);
+	xcc_ctl_set(&c, &p);
+	CHECK(xcc_cons_complete(&c, 0, 0) == XCC_REARM_NOW,
+	      "cons: an idle poll always re-arms now");
+	CHECK(xcc_cons_complete(&c, 5, 0) == XCC_REARM_LATER,
+	      "cons usecs: re-arm later (timer)");
+	p = P(30, 16, 64);
+	xcc_ctl_set(&c, &p);
+	CHECK(xcc_cons_complete(&c, 5, 0) == XCC_REARM_AHEAD,
+	      "cons usecs+frames: re-arm ahead");
+	CHECK(xcc_event_distance(&c, 100) == 16, "distance: the frame threshold");
+	CHECK(xcc_event_distance(&c, 7) == 7, "distance: capped by what is reachable");
+	CHECK(xcc_event_distance(&c, 0) == 1, "distance: never 0");
+	p = P(30, 0, 64);
+	xcc_ctl_set(&c, &p);
+	CHECK(xcc_event_distance(&c, 100) == 1, "distance: 1 without a threshold");
+	xcc_cons_expire(&c, true);
+	xcc_cons_expire(&c, false);
+	CHECK(c.stats.timer_flush == 1 && c.stats.spurious_avoided == 1 &&
+	      c.stats.notify_deferred == 1 && c.stats.frame_hits == 1 &&
+	      c.stats.cycles == 4 && c.stats.frames == 20,
+	      "cons: counters");
+}
+
+static void test_saved(void)
+{
+	struct xcc_stats s = { .notify_deferred = 5, .timer_flush = 1,
+			       .frame_hits = 1 };
+
+	CHECK(xcc_stats_saved(&s) == 3, "saved = deferred - flushes - hits");
+	s.timer_flush = 9;
+	CHECK(xcc_stats_saved(&s) == 0, "saved never goes negative");
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	test_params_check();
+	test_ctl();
+	test_prod_off_is_stock();
+	test_prod_static();
+	test_prod_frames();
+	test_prod_wrap();
+	test_prod_never_strands();
+	test_consumer();
+	test_saved();
+	printf("1..%d\n", tests);
+	printf("%d passed, %d failed\n", tests - failures, failures);
+	return failures ? 1 : 0;
+}
