@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xcc glue shared by xen-netback and xen-netfront: timers, locking,
+ * ethtool, sysfs and module parameters around the pure controller in
+ * common/. Knows net devices and kernel timers, but no Xen: ring indexes
+ * reach it as plain numbers and notifications are sent by the caller.
+ * Each module links its own copy; nothing here is exported.
+ */
+#ifndef _XCC_GLUE_H
+#define _XCC_GLUE_H
+
+#include <linux/ethtool.h>
+#include <linux/hrtimer.h>
+#include <linux/netdevice.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+
+#include "xcc.h"
+
+/* ethtool fields the drivers implement; everything else is refused. */
+#define XCC_COALESCE_PARAMS \
+	(ETHTOOL_COALESCE_USECS | ETHTOOL_COALESCE_MAX_FRAMES)
+
+/* Module version string: /sys/module/<mod>/version proves the build. */
+#define XCC_VERSION "0.1.0-netcoal"
+
+/**
+ * struct xcc_dev - coalescing settings of a net device
+ * @rx: the ethtool rx half (interrupts this domain takes)
+ * @tx: the ethtool tx half (notifications this domain sends)
+ *
+ * Defaults for queues created later, and the values ethtool -c shows.
+ * Written under RTNL only.
+ */
+struct xcc_dev {
+	struct xcc_params rx;
+	struct xcc_params tx;
+};
+
+/**
+ * struct xcc_chan - one coalescing lever of one queue
+ * @req: settings requested by ethtool or sysfs (WRITE_ONCE/READ_ONCE)
+ * @ctl: controller state, owned by the datapath (picks up @req itself)
+ * @prod: held-notification state of a producer lever
+ * @lock: serialises a producer lever's pushes with its timer
+ * @timer: the lever's only timer; at most one pending at any time
+ */
+struct xcc_chan {
+	struct xcc_params req;
+	struct xcc_ctl ctl;
+	struct xcc_prod prod;
+	spinlock_t lock;		/* see above */
+	struct hrtimer timer;
+};
+
+#define XCC_CHAN_NSTATS 11
+
+void xcc_dev_init(struct xcc_dev *d);
+void xcc_chan_init(struct xcc_chan *ch, const struct xcc_params *p,
+		   enum hrtimer_restart (*fn)(struct hrtimer *));
+void xcc_chan_request(struct xcc_chan *ch, const struct xcc_params *p);
+void xcc_chan_requested(const struct xcc_chan *ch, struct xcc_params *p);
+void xcc_chan_sync(struct xcc_chan *ch);
+void xcc_chan_stop(struct xcc_chan *ch);
+void xcc_chan_arm(struct xcc_chan *ch);
+
+void xcc_chan_reset(struct xcc_chan *ch, u32 prod);
+bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed);
+bool xcc_chan_expire(struct xcc_chan *ch, const u32 *event);
+bool xcc_chan_flush(struct xcc_chan *ch, const u32 *event);
+
+enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work);
+u32 xcc_chan_weight(struct xcc_chan *ch);
+
+void xcc_chan_strings(u8 **data, unsigned int q, const char *lever);
+void xcc_chan_stats(u64 **data, const struct xcc_chan *ch);
+void xcc_chan_stats_absent(u64 **data);
+void xcc_chan_seq_show(struct seq_file *m, const char *lever,
+		       const struct xcc_chan *ch);
+
+int xcc_get_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
+		     struct kernel_ethtool_coalesce *kec,
+		     struct netlink_ext_ack *extack);
+int xcc_set_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
+		     struct kernel_ethtool_coalesce *kec,
+		     struct netlink_ext_ack *extack);
+void xcc_ethtool_fill(struct ethtool_coalesce *ec,
+		      const struct xcc_params *rx, const struct xcc_params *tx);
+int xcc_ethtool_parse(const struct ethtool_coalesce *ec,
+		      struct xcc_params *rx, struct xcc_params *tx,
+		      struct netlink_ext_ack *extack);
+
+int xcc_params_init(void);
+extern const struct attribute_group xcc_sysfs_group;
+
+/* Provided by the driver glue (netback/ or netfront/), called under RTNL. */
+struct xcc_dev *xcc_drv_dev(struct net_device *dev);
+void xcc_drv_apply(struct net_device *dev);
+
+#endif /* _XCC_GLUE_H */

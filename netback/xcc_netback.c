@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xcc glue for xen-netback, see xcc_netback.h.
+ */
+#include "common.h"
+
+#include <linux/rcupdate.h>
+#include <xen/events.h>
+
+#define XCC_NB_LEVERS 3
+
+/* ---- device and queue lifetime ------------------------------------- */
+
+/**
+ * xcc_nb_vif_init() - settings and sysfs group of a new vif
+ * @vif: the vif, before register_netdev()
+ */
+void xcc_nb_vif_init(struct xenvif *vif)
+{
+	xcc_dev_init(&vif->xcc);
+	vif->dev->sysfs_groups[0] = &xcc_sysfs_group;
+}
+
+struct xcc_dev *xcc_drv_dev(struct net_device *dev)
+{
+	struct xenvif *vif = netdev_priv(dev);
+
+	return &vif->xcc;
+}
+
+static void xcc_nb_queue_request(struct xenvif_queue *queue,
+				 const struct xcc_params *rx,
+				 const struct xcc_params *tx)
+{
+	xcc_chan_request(&queue->xcc.rx, rx);
+	xcc_chan_request(&queue->xcc.tx, tx);
+	xcc_chan_request(&queue->xcc.txc, tx);
+}
+
+void xcc_drv_apply(struct net_device *dev)
+{
+	struct xenvif *vif = netdev_priv(dev);
+	unsigned int i, n;
+
+	rcu_read_lock();
+	n = READ_ONCE(vif->num_queues);
+	for (i = 0; i < n; i++)
+		xcc_nb_queue_request(&vif->queues[i], &vif->xcc.rx,
+				     &vif->xcc.tx);
+	rcu_read_unlock();
+}
+
+static enum hrtimer_restart xcc_nb_rx_timer(struct hrtimer *t)
+{
+	struct xenvif_queue *queue =
+		container_of(t, struct xenvif_queue, xcc.rx.timer);
+
+	xcc_cons_expire(&queue->xcc.rx.ctl,
+			RING_HAS_UNCONSUMED_REQUESTS(&queue->tx));
+	WRITE_ONCE(queue->xcc.rx_dist, 1);
+	xenvif_napi_schedule_or_enable_events(queue);
+	return HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart xcc_nb_tx_timer(struct hrtimer *t)
+{
+	struct xenvif_queue *queue =
+		container_of(t, struct xenvif_queue, xcc.tx.timer);
+
+	if (xcc_chan_expire(&queue->xcc.tx, &queue->rx.sring->rsp_event))
+		notify_remote_via_irq(queue->rx_irq);
+	return HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart xcc_nb_txc_timer(struct hrtimer *t)
+{
+	struct xenvif_queue *queue =
+		container_of(t, struct xenvif_queue, xcc.txc.timer);
+
+	if (xcc_chan_expire(&queue->xcc.txc, &queue->tx.sring->rsp_event))
+		notify_remote_via_irq(queue->tx_irq);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * xcc_nb_queue_init() - controller state of a new queue
+ * @queue: the queue, from xenvif_init_queue()
+ *
+ * After this the queue's timers may be cancelled on any error path.
+ */
+void xcc_nb_queue_init(struct xenvif_queue *queue)
+{
+	const struct xcc_dev *d = &queue->vif->xcc;
+
+	xcc_chan_init(&queue->xcc.rx, &d->rx, xcc_nb_rx_timer);
+	xcc_chan_init(&queue->xcc.tx, &d->tx, xcc_nb_tx_timer);
+	xcc_chan_init(&queue->xcc.txc, &d->tx, xcc_nb_txc_timer);
+	queue->xcc.rx_dist = 1;
+}
+
+/**
+ * xcc_nb_queue_start() - the queue's rings are mapped
+ * @queue: the queue, before its kthreads run and its irqs are bound
+ */
+void xcc_nb_queue_start(struct xenvif_queue *queue)
+{
+	xcc_chan_reset(&queue->xcc.tx, queue->rx.rsp_prod_pvt);
+	xcc_chan_reset(&queue->xcc.txc, queue->tx.rsp_prod_pvt);
+}
+
+static void xcc_nb_flush(struct xenvif_queue *queue)
+{
+	if (queue->tx.sring &&
+	    xcc_chan_flush(&queue->xcc.txc, &queue->tx.sring->rsp_event))
+		notify_remote_via_irq(queue->tx_irq);
+	if (queue->rx.sring &&
+	    xcc_chan_flush(&queue->xcc.tx, &queue->rx.sring->rsp_event))
+		notify_remote_via_irq(queue->rx_irq);
+}
+
+/**
+ * xcc_nb_queue_down() - the vif goes down
+ * @queue: the queue, after napi_disable()
+ *
+ * Stops the re-arm timer (xenvif_up() re-arms) and delivers any held
+ * notification now, while the irqs are bound. Pushes that still happen
+ * (the guest-RX kthread keeps draining) hold and flush as usual.
+ */
+void xcc_nb_queue_down(struct xenvif_queue *queue)
+{
+	xcc_chan_stop(&queue->xcc.rx);
+	WRITE_ONCE(queue->xcc.rx_dist, 1);
+	xcc_nb_flush(queue);
+}
+
+/**
+ * xcc_nb_queue_stop() - the queue is disconnected
+ * @queue: the queue, after its kthreads stopped and NAPI was deleted,
+ *	before its irqs are unbound and its rings unmapped
+ */
+void xcc_nb_queue_stop(struct xenvif_queue *queue)
+{
+	xcc_chan_stop(&queue->xcc.rx);
+	xcc_nb_flush(queue);
+}
+
+/* ---- datapath -------------------------------------------------------- */
+
+/**
+ * xcc_nb_txc_push() - TX responses were pushed
+ * @queue: the queue, under response_lock
+ * @notify: the push asked for a notification
+ *
+ * With a single event channel for both rings, producer deferral is off:
+ * two held notifications on one port would need one shared state.
+ *
+ * Return: true to notify the frontend now.
+ */
+bool xcc_nb_txc_push(struct xenvif_queue *queue, int notify)
+{
+	if (queue->tx_irq == queue->rx_irq)
+		return notify;
+	return xcc_chan_push(&queue->xcc.txc, queue->tx.rsp_prod_pvt, notify);
+}
+
+/**
+ * xcc_nb_rx_push() - guest-RX responses were pushed
+ * @queue: the queue, in its guest-RX kthread
+ * @notify: the push asked for a notification
+ *
+ * Return: true to notify the frontend now.
+ */
+bool xcc_nb_rx_push(struct xenvif_queue *queue, int notify)
+{
+	if (queue->tx_irq == queue->rx_irq)
+		return notify;
+	return xcc_chan_push(&queue->xcc.tx, queue->rx.rsp_prod_pvt, notify);
+}
+
+/**
+ * xcc_nb_poll() - a NAPI poll of guest TX requests ends
+ * @queue: the queue
+ * @work_done: requests handled
+ * @budget: the poll's budget (0 for netpoll)
+ *
+ * Sets the NAPI weight for the next poll and, when the poll completes,
+ * chooses how dom0's interrupt is re-armed. Rate-limited queues are left
+ * to the credit timer.
+ *
+ * Return: true if the re-arm is deferred to the lever's timer.
+ */
+bool xcc_nb_poll(struct xenvif_queue *queue, int work_done, int budget)
+{
+	struct xcc_chan *ch = &queue->xcc.rx;
+	enum xcc_rearm r;
+
+	if (budget <= 0)
+		return false;
+	WRITE_ONCE(queue->napi.weight, xcc_chan_weight(ch));
+	if (work_done >= budget || queue->rate_limited)
+		return false;
+	r = xcc_chan_complete(ch, work_done);
+	if (r == XCC_REARM_AHEAD)
+		WRITE_ONCE(queue->xcc.rx_dist,
+			   xcc_event_distance(&ch->ctl, RING_SIZE(&queue->tx)));
+	return r == XCC_REARM_LATER;
+}
+
+/**
+ * xcc_nb_final_check() - RING_FINAL_CHECK_FOR_REQUESTS with a distance
+ * @queue: the queue
+ *
+ * Asks for the next interrupt rx_dist requests ahead (1 = stock). A
+ * distance above 1 is always followed by the lever's timer.
+ *
+ * Return: non-zero if requests are waiting.
+ */
+int xcc_nb_final_check(struct xenvif_queue *queue)
+{
+	struct xen_netif_tx_back_ring *ring = &queue->tx;
+	u32 dist = READ_ONCE(queue->xcc.rx_dist);
+	int more;
+
+	more = RING_HAS_UNCONSUMED_REQUESTS(ring);
+	if (more)
+		return more;
+	ring->sring->req_event = ring->req_cons + dist;
+	virt_mb(); /* frontend sees the event before we look at req_prod */
+	more = RING_HAS_UNCONSUMED_REQUESTS(ring);
+	if (dist > 1) {
+		WRITE_ONCE(queue->xcc.rx_dist, 1);
+		if (!more)
+			xcc_chan_arm(&queue->xcc.rx);
+	}
+	return more;
+}
+
+/**
+ * xcc_nb_rx_batch() - skbs the guest-RX kthread moves in one cycle
+ * @queue: the queue, in its guest-RX kthread
+ *
+ * Return: 1..64 (64 is the stock RX_BATCH_SIZE).
+ */
+unsigned int xcc_nb_rx_batch(struct xenvif_queue *queue)
+{
+	return xcc_chan_weight(&queue->xcc.tx);
+}
+
+/* ---- ethtool and debugfs ---------------------------------------------- */
+
+int xcc_nb_sset_count(struct net_device *dev)
+{
+	return dev->num_tx_queues * XCC_NB_LEVERS * XCC_CHAN_NSTATS;
+}
+
+void xcc_nb_strings(struct net_device *dev, u8 *data)
+{
+	unsigned int q;
+
+	for (q = 0; q < dev->num_tx_queues; q++) {
+		xcc_chan_strings(&data, q, "rx");
+		xcc_chan_strings(&data, q, "tx");
+		xcc_chan_strings(&data, q, "txc");
+	}
+}
+
+void xcc_nb_stats(struct net_device *dev, u64 *data)
+{
+	struct xenvif *vif = netdev_priv(dev);
+	unsigned int q, n, i;
+
+	rcu_read_lock();
+	n = READ_ONCE(vif->num_queues);
+	for (q = 0; q < dev->num_tx_queues; q++) {
+		if (q < n) {
+			xcc_chan_stats(&data, &vif->queues[q].xcc.rx);
+			xcc_chan_stats(&data, &vif->queues[q].xcc.tx);
+			xcc_chan_stats(&data, &vif->queues[q].xcc.txc);
+			continue;
+		}
+		for (i = 0; i < XCC_NB_LEVERS; i++)
+			xcc_chan_stats_absent(&data);
+	}
+	rcu_read_unlock();
+}
+
+int xcc_nb_get_queue_coalesce(struct net_device *dev, u32 q,
+			      struct ethtool_coalesce *ec)
+{
+	struct xenvif *vif = netdev_priv(dev);
+	struct xcc_params rx, tx;
+	int err = -EINVAL;
+
+	rcu_read_lock();
+	if (q < READ_ONCE(vif->num_queues)) {
+		xcc_chan_requested(&vif->queues[q].xcc.rx, &rx);
+		xcc_chan_requested(&vif->queues[q].xcc.tx, &tx);
+		err = 0;
+	}
+	rcu_read_unlock();
+	if (!err)
+		xcc_ethtool_fill(ec, &rx, &tx);
+	return err;
+}
+
+int xcc_nb_set_queue_coalesce(struct net_device *dev, u32 q,
+			      struct ethtool_coalesce *ec)
+{
+	struct xenvif *vif = netdev_priv(dev);
+	struct xcc_params rx, tx;
+	int err = -EINVAL;
+
+	rcu_read_lock();
+	if (q < READ_ONCE(vif->num_queues)) {
+		struct xenvif_queue *queue = &vif->queues[q];
+
+		xcc_chan_requested(&queue->xcc.rx, &rx);
+		xcc_chan_requested(&queue->xcc.tx, &tx);
+		err = xcc_ethtool_parse(ec, &rx, &tx, NULL);
+		if (!err)
+			xcc_nb_queue_request(queue, &rx, &tx);
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+void xcc_nb_seq_show(struct seq_file *m, struct xenvif_queue *queue)
+{
+	seq_puts(m, "\n");
+	xcc_chan_seq_show(m, "rx", &queue->xcc.rx);
+	xcc_chan_seq_show(m, "tx", &queue->xcc.tx);
+	xcc_chan_seq_show(m, "txc", &queue->xcc.txc);
+	seq_printf(m, "xcc rx: event distance %u\n",
+		   READ_ONCE(queue->xcc.rx_dist));
+}

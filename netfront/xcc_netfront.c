@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xcc glue for xen-netfront, see xcc_netfront.h.
+ */
+#include <linux/rtnetlink.h>
+#include <xen/events.h>
+#include <xen/interface/io/ring.h>
+
+#include "xcc_netfront.h"
+
+#define XCC_NF_LEVERS 2
+
+/* ---- device and queue lifetime ------------------------------------- */
+
+/**
+ * xcc_nf_sysfs_add() - create /sys/class/net/<dev>/coalesce
+ * @dev: the registered net device
+ *
+ * netfront's own sysfs group takes the only driver slot of the net
+ * device, so ours is added after registration. A failure only costs the
+ * sysfs files (ethtool still works), and is reported.
+ */
+void xcc_nf_sysfs_add(struct net_device *dev)
+{
+	int err = sysfs_create_group(&dev->dev.kobj, &xcc_sysfs_group);
+
+	if (err)
+		netdev_warn(dev, "no coalesce sysfs group: %d\n", err);
+}
+
+/**
+ * xcc_nf_sysfs_del() - remove /sys/class/net/<dev>/coalesce
+ * @dev: the net device, before unregistration
+ */
+void xcc_nf_sysfs_del(struct net_device *dev)
+{
+	sysfs_remove_group(&dev->dev.kobj, &xcc_sysfs_group);
+}
+
+static void xcc_nf_queue_request(struct xcc_nf_queue *x,
+				 const struct xcc_params *rx,
+				 const struct xcc_params *tx)
+{
+	xcc_chan_request(&x->rx, rx);
+	xcc_chan_request(&x->tx, tx);
+}
+
+void xcc_drv_apply(struct net_device *dev)
+{
+	const struct xcc_dev *d = xcc_drv_dev(dev);
+	struct xcc_nf_queue *x;
+	unsigned int i;
+
+	ASSERT_RTNL();
+	for (i = 0; (x = xcc_nf_queue(dev, i)); i++)
+		xcc_nf_queue_request(x, &d->rx, &d->tx);
+}
+
+static enum hrtimer_restart xcc_nf_rx_timer(struct hrtimer *t)
+{
+	struct xcc_nf_queue *x = container_of(t, struct xcc_nf_queue, rx.timer);
+
+	xcc_cons_expire(&x->rx.ctl, RING_HAS_UNCONSUMED_RESPONSES(x->rx_ring));
+	napi_schedule(x->napi);
+	return HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart xcc_nf_tx_timer(struct hrtimer *t)
+{
+	struct xcc_nf_queue *x = container_of(t, struct xcc_nf_queue, tx.timer);
+
+	if (xcc_chan_expire(&x->tx, &x->tx_ring->sring->req_event))
+		notify_remote_via_irq(*x->tx_irq);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * xcc_nf_queue_init() - controller state of a new queue
+ * @x: the queue's controller state
+ * @d: the device's settings
+ * @napi: the queue's NAPI context
+ * @rx_ring: the queue's RX front ring (attached later)
+ * @tx_ring: the queue's TX front ring (attached later)
+ * @tx_irq: where the driver keeps the TX irq number
+ * @rx_irq: where the driver keeps the RX irq number
+ *
+ * Queues are created afresh on every connection, so the producer state
+ * starts at the ring's initial index 0.
+ */
+void xcc_nf_queue_init(struct xcc_nf_queue *x, const struct xcc_dev *d,
+		       struct napi_struct *napi,
+		       struct xen_netif_rx_front_ring *rx_ring,
+		       struct xen_netif_tx_front_ring *tx_ring,
+		       unsigned int *tx_irq, unsigned int *rx_irq)
+{
+	xcc_chan_init(&x->rx, &d->rx, xcc_nf_rx_timer);
+	xcc_chan_init(&x->tx, &d->tx, xcc_nf_tx_timer);
+	x->napi = napi;
+	x->rx_ring = rx_ring;
+	x->tx_ring = tx_ring;
+	x->tx_irq = tx_irq;
+	x->rx_irq = rx_irq;
+}
+
+static void xcc_nf_flush(struct xcc_nf_queue *x)
+{
+	if (!x->tx_ring->sring) {
+		xcc_chan_stop(&x->tx);
+		return;
+	}
+	if (xcc_chan_flush(&x->tx, &x->tx_ring->sring->req_event))
+		notify_remote_via_irq(*x->tx_irq);
+}
+
+/**
+ * xcc_nf_queue_down() - the device is closed
+ * @x: the queue's controller state, after napi_disable()
+ *
+ * xennet_open() re-arms the RX event index itself.
+ */
+void xcc_nf_queue_down(struct xcc_nf_queue *x)
+{
+	xcc_chan_stop(&x->rx);
+	xcc_nf_flush(x);
+}
+
+/**
+ * xcc_nf_queue_stop() - the queue is disconnected or destroyed
+ * @x: the queue's controller state, before its irqs are unbound and
+ *	its rings freed (a no-op flush when they are gone already)
+ */
+void xcc_nf_queue_stop(struct xcc_nf_queue *x)
+{
+	xcc_chan_stop(&x->rx);
+	xcc_nf_flush(x);
+}
+
+/* ---- datapath -------------------------------------------------------- */
+
+/**
+ * xcc_nf_rx_rearm() - RING_FINAL_CHECK_FOR_RESPONSES, coalesced
+ * @x: the queue's controller state, in its NAPI poll after
+ *	napi_complete_done()
+ * @work_done: frames the poll handled
+ *
+ * Per frame as stock when rx-usecs is 0 or the poll was idle. With
+ * rx-frames, the event goes that many posted buffers ahead and the
+ * lever's timer bounds the wait; with rx-usecs alone the event index is
+ * left behind (the backend sends nothing) and the timer polls.
+ *
+ * Return: non-zero if the poll must be rescheduled now.
+ */
+int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
+{
+	struct xen_netif_rx_front_ring *ring = x->rx_ring;
+	struct xcc_chan *ch = &x->rx;
+	u32 dist = 1;
+	int more;
+
+	WRITE_ONCE(x->napi->weight, xcc_chan_weight(ch));
+	switch (xcc_chan_complete(ch, work_done)) {
+	case XCC_REARM_LATER:
+		return 0;
+	case XCC_REARM_AHEAD:
+		dist = xcc_event_distance(&ch->ctl,
+					  ring->req_prod_pvt - ring->rsp_cons);
+		break;
+	case XCC_REARM_NOW:
+		break;
+	}
+
+	if (dist == 1) {
+		RING_FINAL_CHECK_FOR_RESPONSES(ring, more);
+		return more;
+	}
+	ring->sring->rsp_event = ring->rsp_cons + dist;
+	virt_mb(); /* backend sees the event before we look at rsp_prod */
+	if (RING_HAS_UNCONSUMED_RESPONSES(ring) >= dist)
+		return 1;
+	xcc_chan_arm(ch);
+	return 0;
+}
+
+/**
+ * xcc_nf_tx_hold() - may this transmit leave its requests unpushed?
+ * @x: the queue's controller state, under tx_lock
+ * @slot_available: the ring can take another packet after this one
+ *
+ * With tx coalescing on, requests of a packet the stack says is
+ * followed by more (xmit_more) are pushed with the last one, unless the
+ * ring is about to stop the queue.
+ *
+ * Return: true to skip the push of this packet's requests.
+ */
+bool xcc_nf_tx_hold(struct xcc_nf_queue *x, bool slot_available)
+{
+	return slot_available && netdev_xmit_more() &&
+	       READ_ONCE(x->tx.req.usecs);
+}
+
+/**
+ * xcc_nf_tx_push() - TX requests were pushed
+ * @x: the queue's controller state, under tx_lock
+ * @notify: the push asked for a notification
+ *
+ * With a single event channel for both rings, deferral is off.
+ *
+ * Return: true to notify the backend now.
+ */
+bool xcc_nf_tx_push(struct xcc_nf_queue *x, int notify)
+{
+	if (*x->tx_irq == *x->rx_irq)
+		return notify;
+	return xcc_chan_push(&x->tx, x->tx_ring->req_prod_pvt, notify);
+}
+
+/* ---- ethtool ---------------------------------------------------------- */
+
+int xcc_nf_sset_count(struct net_device *dev)
+{
+	return dev->num_tx_queues * XCC_NF_LEVERS * XCC_CHAN_NSTATS;
+}
+
+void xcc_nf_strings(struct net_device *dev, u8 *data)
+{
+	unsigned int q;
+
+	for (q = 0; q < dev->num_tx_queues; q++) {
+		xcc_chan_strings(&data, q, "rx");
+		xcc_chan_strings(&data, q, "tx");
+	}
+}
+
+void xcc_nf_stats(struct net_device *dev, u64 *data)
+{
+	struct xcc_nf_queue *x;
+	unsigned int q, i;
+
+	ASSERT_RTNL();
+	for (q = 0; q < dev->num_tx_queues; q++) {
+		x = xcc_nf_queue(dev, q);
+		if (x) {
+			xcc_chan_stats(&data, &x->rx);
+			xcc_chan_stats(&data, &x->tx);
+			continue;
+		}
+		for (i = 0; i < XCC_NF_LEVERS; i++)
+			xcc_chan_stats_absent(&data);
+	}
+}
+
+int xcc_nf_get_queue_coalesce(struct net_device *dev, u32 q,
+			      struct ethtool_coalesce *ec)
+{
+	struct xcc_nf_queue *x = xcc_nf_queue(dev, q);
+	struct xcc_params rx, tx;
+
+	if (!x)
+		return -EINVAL;
+	xcc_chan_requested(&x->rx, &rx);
+	xcc_chan_requested(&x->tx, &tx);
+	xcc_ethtool_fill(ec, &rx, &tx);
+	return 0;
+}
+
+int xcc_nf_set_queue_coalesce(struct net_device *dev, u32 q,
+			      struct ethtool_coalesce *ec)
+{
+	struct xcc_nf_queue *x = xcc_nf_queue(dev, q);
+	struct xcc_params rx, tx;
+	int err;
+
+	if (!x)
+		return -EINVAL;
+	xcc_chan_requested(&x->rx, &rx);
+	xcc_chan_requested(&x->tx, &tx);
+	err = xcc_ethtool_parse(ec, &rx, &tx, NULL);
+	if (!err)
+		xcc_nf_queue_request(x, &rx, &tx);
+	return err;
+}
