@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xen-netcoal: xen-netback and xen-netfront with interrupt coalescing,
+# built out of tree from the kernel's own source package + our patches.
+#
+#   make [KVER=<release>] [KSRC=<kernel tree>]   build both modules
+#   make check                                   every test (CI runs this)
+#   make lab                                     Xen in QEMU, prints results
+#   make install                                 into /lib/modules/KVER/updates
+
+KVER = $(shell tools/kver.sh)
+KDIR = /lib/modules/$(KVER)/build
+ifeq ($(wildcard /lib/modules/$(KVER)/build/Makefile),)
+KDIR = /usr/src/linux-headers-$(KVER)
+endif
+KSRC ?=
+BUILD = build/$(KVER)
+MODULES = xen-netback xen-netfront
+OURS := $(wildcard common/*.[ch] glue/*.[ch] netback/*.[ch] netfront/*.[ch] \
+	  netback/Kbuild netfront/Kbuild)
+PATCHES := $(wildcard patches/6.1/*)
+
+.PHONY: all modules deps prepare unit checkpatch sparse check lab install \
+	uninstall clean
+
+all: modules
+
+deps:
+	@tools/install-deps.sh $(if $(filter command line,$(origin KVER)),$(KVER))
+
+prepare: $(BUILD)/.prepared
+
+$(BUILD)/.prepared: $(OURS) $(PATCHES) tools/prepare-src.sh
+	@test -f $(KDIR)/Makefile || { echo "No kernel build tree at $(KDIR): apt-get install linux-headers-$(KVER) (or run 'make deps')" >&2; exit 1; }
+	@tools/prepare-src.sh $(BUILD) $(KSRC)
+	@touch $@
+
+modules: $(BUILD)/.prepared
+	@for m in $(MODULES); do \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD)/$$m modules || exit 1; \
+		cp $(BUILD)/$$m/$$m.ko $(BUILD)/$$m.ko; \
+	done
+	@tools/check-vermagic.sh $(KVER) $(BUILD)/xen-netback.ko $(BUILD)/xen-netfront.ko
+
+unit:
+	@$(MAKE) -C selftests/unit run
+
+checkpatch: $(BUILD)/.prepared
+	@tools/checkpatch.sh $(BUILD)/src/linux/scripts/checkpatch.pl
+
+sparse: $(BUILD)/.prepared
+	@tools/sparse.sh $(KDIR) $(BUILD) $(MODULES)
+
+check:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory modules
+	@$(MAKE) --no-print-directory checkpatch
+	@$(MAKE) --no-print-directory sparse
+
+install: modules
+	install -d $(DESTDIR)/lib/modules/$(KVER)/updates
+	install -m 644 $(BUILD)/xen-netback.ko $(BUILD)/xen-netfront.ko \
+		$(DESTDIR)/lib/modules/$(KVER)/updates/
+	$(if $(DESTDIR),depmod -b $(DESTDIR) $(KVER),depmod $(KVER))
+
+uninstall:
+	rm -f /lib/modules/$(KVER)/updates/xen-netback.ko \
+	      /lib/modules/$(KVER)/updates/xen-netfront.ko
+	depmod $(KVER)
+
+clean:
+	rm -rf build
+	@$(MAKE) -C selftests/unit clean

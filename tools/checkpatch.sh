@@ -1,0 +1,22 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# checkpatch --strict on every file of ours that goes into the modules
+# and on every patch of the series. Fails on any error, warning or check.
+#   tools/checkpatch.sh PATH/TO/checkpatch.pl
+set -uo pipefail
+cp=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+fail=0
+opts=(--no-tree --strict --terse --show-types --quiet)
+files=(common/*.[ch] glue/*.[ch] netback/*.[ch] netfront/*.[ch])
+if ! perl "$cp" "${opts[@]}" -f "${files[@]}"; then fail=1; fi
+for p in patches/6.1/*.patch; do
+	perl "$cp" "${opts[@]}" "$p" || fail=1
+done
+if [ $fail = 0 ]; then
+	echo "  CHECKPATCH ${#files[@]} files, $(ls patches/6.1/*.patch | wc -l) patches: clean"
+else
+	echo "checkpatch: findings above" >&2
+fi
+exit $fail
