@@ -56,12 +56,20 @@ void xcc_drv_apply(struct net_device *dev)
 		xcc_nf_queue_request(x, &d->rx, &d->tx);
 }
 
+/*
+ * Polls only while the carrier is up, as the RX interrupt handler does:
+ * disconnection turns the carrier off first, so after it no timer starts
+ * a poll and xcc_nf_rx_stop() finds the ring still there.
+ */
 static enum hrtimer_restart xcc_nf_rx_timer(struct hrtimer *t)
 {
 	struct xcc_nf_queue *x = container_of(t, struct xcc_nf_queue, rx.timer);
 
-	xcc_cons_expire(&x->rx.ctl, RING_HAS_UNCONSUMED_RESPONSES(x->rx_ring));
-	napi_schedule(x->napi);
+	if (netif_carrier_ok(x->napi->dev)) {
+		xcc_cons_expire(&x->rx.ctl,
+				RING_HAS_UNCONSUMED_RESPONSES(x->rx_ring));
+		napi_schedule(x->napi);
+	}
 	return HRTIMER_NORESTART;
 }
 
@@ -83,6 +91,7 @@ static enum hrtimer_restart xcc_nf_tx_timer(struct hrtimer *t)
  * @tx_ring: the queue's TX front ring (attached later)
  * @tx_irq: where the driver keeps the TX irq number
  * @rx_irq: where the driver keeps the RX irq number
+ * @tx_lock: the driver's lock around TX request production
  *
  * Queues are created afresh on every connection, so the producer state
  * starts at the ring's initial index 0.
@@ -91,7 +100,8 @@ void xcc_nf_queue_init(struct xcc_nf_queue *x, const struct xcc_dev *d,
 		       struct napi_struct *napi,
 		       struct xen_netif_rx_front_ring *rx_ring,
 		       struct xen_netif_tx_front_ring *tx_ring,
-		       unsigned int *tx_irq, unsigned int *rx_irq)
+		       unsigned int *tx_irq, unsigned int *rx_irq,
+		       spinlock_t *tx_lock)
 {
 	xcc_chan_init(&x->rx, &d->rx, xcc_nf_rx_timer);
 	xcc_chan_init(&x->tx, &d->tx, xcc_nf_tx_timer);
@@ -100,6 +110,7 @@ void xcc_nf_queue_init(struct xcc_nf_queue *x, const struct xcc_dev *d,
 	x->tx_ring = tx_ring;
 	x->tx_irq = tx_irq;
 	x->rx_irq = rx_irq;
+	x->tx_lock = tx_lock;
 }
 
 static void xcc_nf_flush(struct xcc_nf_queue *x)
@@ -125,14 +136,30 @@ void xcc_nf_queue_down(struct xcc_nf_queue *x)
 }
 
 /**
- * xcc_nf_queue_stop() - the queue is disconnected or destroyed
- * @x: the queue's controller state, before its irqs are unbound and
- *	its rings freed (a no-op flush when they are gone already)
+ * xcc_nf_tx_stop() - stop the TX lever before disconnection
+ * @x: the queue's controller state, with the carrier off, before the
+ *	irqs are unbound
+ *
+ * A transmit that passed the carrier check before it went off finishes
+ * under tx_lock; after that no push can start the timer again.
  */
-void xcc_nf_queue_stop(struct xcc_nf_queue *x)
+void xcc_nf_tx_stop(struct xcc_nf_queue *x)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(x->tx_lock, flags);
+	spin_unlock_irqrestore(x->tx_lock, flags);
+	xcc_nf_flush(x);
+}
+
+/**
+ * xcc_nf_rx_stop() - stop the RX lever before disconnection
+ * @x: the queue's controller state, with the carrier off and no poll
+ *	running (after napi_synchronize()), before the rings are freed
+ */
+void xcc_nf_rx_stop(struct xcc_nf_queue *x)
 {
 	xcc_chan_stop(&x->rx);
-	xcc_nf_flush(x);
 }
 
 /* ---- datapath -------------------------------------------------------- */

@@ -30,6 +30,7 @@
  * @tx_ring: the queue's TX front ring
  * @tx_irq: where the driver keeps the TX irq number
  * @rx_irq: where the driver keeps the RX irq number
+ * @tx_lock: the driver's lock around TX request production
  */
 struct xcc_nf_queue {
 	struct xcc_chan rx;
@@ -39,15 +40,18 @@ struct xcc_nf_queue {
 	struct xen_netif_tx_front_ring *tx_ring;
 	unsigned int *tx_irq;
 	unsigned int *rx_irq;
+	spinlock_t *tx_lock;	/* the driver's, not ours */
 };
 
 void xcc_nf_queue_init(struct xcc_nf_queue *x, const struct xcc_dev *d,
 		       struct napi_struct *napi,
 		       struct xen_netif_rx_front_ring *rx_ring,
 		       struct xen_netif_tx_front_ring *tx_ring,
-		       unsigned int *tx_irq, unsigned int *rx_irq);
+		       unsigned int *tx_irq, unsigned int *rx_irq,
+		       spinlock_t *tx_lock);	/* the driver's lock */
 void xcc_nf_queue_down(struct xcc_nf_queue *x);
-void xcc_nf_queue_stop(struct xcc_nf_queue *x);
+void xcc_nf_tx_stop(struct xcc_nf_queue *x);
+void xcc_nf_rx_stop(struct xcc_nf_queue *x);
 
 int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done);
 bool xcc_nf_tx_hold(struct xcc_nf_queue *x, bool slot_available);
