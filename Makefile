@@ -16,9 +16,6 @@ endif
 KSRC ?=
 BUILD = build/$(KVER)
 MODULES = xen-netback xen-netfront
-OURS := $(wildcard common/*.[ch] glue/*.[ch] netback/*.[ch] netfront/*.[ch] \
-	  netback/Kbuild netfront/Kbuild)
-PATCHES := $(wildcard patches/6.1/*)
 
 .PHONY: all modules deps prepare unit checkpatch sparse check lab install \
 	uninstall clean
@@ -28,14 +25,13 @@ all: modules
 deps:
 	@tools/install-deps.sh $(if $(filter command line,$(origin KVER)),$(KVER))
 
-prepare: $(BUILD)/.prepared
-
-$(BUILD)/.prepared: $(OURS) $(PATCHES) tools/prepare-src.sh
+# prepare-src.sh re-extracts and re-patches only when the source, KSRC or
+# the series changed, and copies only changed files: cheap to run always.
+prepare:
 	@test -f $(KDIR)/Makefile || { echo "No kernel build tree at $(KDIR): apt-get install linux-headers-$(KVER) (or run 'make deps')" >&2; exit 1; }
 	@tools/prepare-src.sh $(BUILD) $(KSRC)
-	@touch $@
 
-modules: $(BUILD)/.prepared
+modules: prepare
 	@for m in $(MODULES); do \
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD)/$$m modules || exit 1; \
 		cp $(BUILD)/$$m/$$m.ko $(BUILD)/$$m.ko; \
@@ -45,10 +41,10 @@ modules: $(BUILD)/.prepared
 unit:
 	@$(MAKE) -C selftests/unit run
 
-checkpatch: $(BUILD)/.prepared
+checkpatch: prepare
 	@tools/checkpatch.sh $(BUILD)/src/linux/scripts/checkpatch.pl
 
-sparse: $(BUILD)/.prepared
+sparse: prepare
 	@tools/sparse.sh $(KDIR) $(BUILD) $(MODULES)
 
 check:
