@@ -28,6 +28,16 @@ const char *xcc_params_check(const struct xcc_params *p, u32 max_usecs)
 		return "coalescing frames need usecs > 0 as a time bound";
 	if (p->weight < XCC_WEIGHT_MIN || p->weight > XCC_WEIGHT_MAX)
 		return "poll weight must be 1..64";
+	if (p->adapt >= XCC_ADAPT_NR)
+		return "unknown adaptive policy";
+	if (p->usecs_high > max_usecs)
+		return "coalescing usecs-high above the module's coalesce_max_usecs";
+	if (p->usecs_low > p->usecs_high)
+		return "coalescing usecs-low above usecs-high";
+	if (p->pkt_rate_low > p->pkt_rate_high)
+		return "pkt-rate-low above pkt-rate-high";
+	if (p->budget_usecs > XCC_BUDGET_MAX || p->nic_usecs > XCC_BUDGET_MAX)
+		return "latency budget or NIC delay above 100000 us";
 	return NULL;
 }
 
@@ -40,7 +50,34 @@ const char *xcc_params_check(const struct xcc_params *p, u32 max_usecs)
  */
 enum xcc_policy xcc_params_policy(const struct xcc_params *p)
 {
+	if (p->adapt == XCC_ADAPT_DIM)
+		return XCC_POLICY_DIM;
+	if (p->adapt == XCC_ADAPT_OURS)
+		return XCC_POLICY_ADAPTIVE;
 	return p->usecs ? XCC_POLICY_STATIC : XCC_POLICY_OFF;
+}
+
+/**
+ * xcc_cap_usecs() - the largest delay an adaptive policy may add
+ * @p: settings
+ *
+ * @usecs_high, and with a latency budget the share of it left to this
+ * lever: the budget minus the NIC's delay, split evenly between the two
+ * coalescing stages of a path (this device's lever and its peer's).
+ *
+ * Return: the cap in microseconds (0: no delay allowed).
+ */
+u32 xcc_cap_usecs(const struct xcc_params *p)
+{
+	u32 cap = p->usecs_high, share;
+
+	if (p->budget_usecs) {
+		share = p->budget_usecs > p->nic_usecs ?
+			(p->budget_usecs - p->nic_usecs) / 2 : 0;
+		if (share < cap)
+			cap = share;
+	}
+	return cap;
 }
 
 /**
@@ -50,13 +87,31 @@ enum xcc_policy xcc_params_policy(const struct xcc_params *p)
  *
  * Takes effect from the next cycle or push. A notification already held
  * back keeps its timer; a push that finds the delay now 0 sends it.
+ * Switching policy starts the new one from its initial state; changing
+ * the bounds of an adaptive policy keeps what it learnt, clamped.
  */
 void xcc_ctl_set(struct xcc_ctl *c, const struct xcc_params *p)
 {
+	bool switched = c->params.adapt != p->adapt;
+
 	c->params = *p;
-	c->usecs = p->usecs;
-	c->frames = p->frames > 1 ? p->frames : 1;
 	c->weight = p->weight;
+	switch (p->adapt) {
+	case XCC_ADAPT_DIM:
+		if (switched)
+			xcc_dim_reset(c);
+		break;
+	case XCC_ADAPT_OURS:
+		if (switched)
+			xcc_adapt_reset(c);
+		if (c->usecs > xcc_cap_usecs(p))
+			c->usecs = xcc_cap_usecs(p);
+		break;
+	default:
+		c->usecs = p->usecs;
+		c->frames = p->frames > 1 ? p->frames : 1;
+		break;
+	}
 }
 
 /**
@@ -66,23 +121,29 @@ void xcc_ctl_set(struct xcc_ctl *c, const struct xcc_params *p)
  */
 void xcc_ctl_init(struct xcc_ctl *c, const struct xcc_params *p)
 {
-	*c = (struct xcc_ctl){};
+	*c = (struct xcc_ctl){ .params.adapt = XCC_ADAPT_NR };
 	xcc_ctl_set(c, p);
 }
 
-/**
- * xcc_cycle() - account one poll cycle and choose the next settings
- * @c: channel
- * @frames: frames handled in the cycle
- * @now_ns: monotonic time of the end of the cycle
- *
- * The static and off policies use the configured values as they are.
+/*
+ * Account frames and the interrupts (events) this lever caused or took,
+ * and let the adaptive policy, if any, choose the next settings.
  */
-void xcc_cycle(struct xcc_ctl *c, u32 frames, u64 now_ns)
+static void xcc_account(struct xcc_ctl *c, u32 frames, u32 bytes, bool event,
+			u64 now_ns)
 {
-	(void)now_ns;
-	c->stats.cycles++;
 	c->stats.frames += frames;
+	c->bytes += bytes;
+	c->events += event;
+	switch (c->params.adapt) {
+	case XCC_ADAPT_DIM:
+		if (event)
+			xcc_dim_update(c, now_ns);
+		break;
+	case XCC_ADAPT_OURS:
+		xcc_adapt_update(c, frames, event, now_ns);
+		break;
+	}
 }
 
 /**
@@ -111,6 +172,8 @@ static void xcc_prod_settle(struct xcc_prod *p)
  * @new_prod: producer index just published (the private copy)
  * @crossed: the push crossed the peer's event index (the result of
  *	RING_PUSH_*_AND_CHECK_NOTIFY), i.e. the peer asked to be woken
+ * @bytes: bytes in the pushed frames, 0 if the glue does not know them
+ * @now_ns: monotonic time
  *
  * With no delay configured this returns %XCC_NOTIFY exactly when
  * @crossed is true, which is the stock behaviour.
@@ -118,41 +181,40 @@ static void xcc_prod_settle(struct xcc_prod *p)
  * Return: what the glue must do now, see &enum xcc_verdict.
  */
 enum xcc_verdict xcc_prod_push(struct xcc_prod *p, struct xcc_ctl *c,
-			       u32 new_prod, bool crossed)
+			       u32 new_prod, bool crossed, u32 bytes,
+			       u64 now_ns)
 {
 	u32 n = new_prod - p->prod;
+	enum xcc_verdict v = XCC_QUIET;
 
 	p->prod = new_prod;
 	c->stats.cycles++;
-	c->stats.frames += n;
 
 	if (!p->owed) {
 		if (!crossed) {
 			p->base = new_prod;
-			return XCC_QUIET;
-		}
-		if (!c->usecs || (c->frames > 1 && n >= c->frames)) {
+		} else if (!c->usecs || (c->frames > 1 && n >= c->frames)) {
 			xcc_prod_settle(p);
 			c->stats.notify_sent++;
-			return XCC_NOTIFY;
+			v = XCC_NOTIFY;
+		} else {
+			p->owed = true;
+			p->pending = n;
+			c->stats.notify_deferred++;
+			v = XCC_ARM;
 		}
-		p->owed = true;
-		p->pending = n;
+	} else if (n) {
+		p->pending += n;
 		c->stats.notify_deferred++;
-		return XCC_ARM;
+		if (!c->usecs || (c->frames > 1 && p->pending >= c->frames)) {
+			xcc_prod_settle(p);
+			c->stats.frame_hits++;
+			c->stats.notify_sent++;
+			v = XCC_NOTIFY;
+		}
 	}
-
-	if (!n)
-		return XCC_QUIET;
-	p->pending += n;
-	c->stats.notify_deferred++;
-	if (!c->usecs || (c->frames > 1 && p->pending >= c->frames)) {
-		xcc_prod_settle(p);
-		c->stats.frame_hits++;
-		c->stats.notify_sent++;
-		return XCC_NOTIFY;
-	}
-	return XCC_QUIET;
+	xcc_account(c, n, bytes, v == XCC_NOTIFY, now_ns);
+	return v;
 }
 
 /**
@@ -160,6 +222,7 @@ enum xcc_verdict xcc_prod_push(struct xcc_prod *p, struct xcc_ctl *c,
  * @p: producer state
  * @c: channel
  * @event: the peer's event index, read once from the shared page
+ * @now_ns: monotonic time
  *
  * Re-evaluates the held notification against the peer's current event
  * index: the peer still waits if its event lies in the window published
@@ -169,26 +232,31 @@ enum xcc_verdict xcc_prod_push(struct xcc_prod *p, struct xcc_ctl *c,
  *
  * Return: true if the glue must notify the peer now.
  */
-bool xcc_prod_expire(struct xcc_prod *p, struct xcc_ctl *c, u32 event)
+bool xcc_prod_expire(struct xcc_prod *p, struct xcc_ctl *c, u32 event,
+		     u64 now_ns)
 {
 	u32 window = p->prod - p->base;
+	bool notify;
 
 	if (!p->owed)
 		return false;
 	xcc_prod_settle(p);
-	if ((u32)(p->prod - event) < window) {
+	notify = (u32)(p->prod - event) < window;
+	if (notify) {
 		c->stats.timer_flush++;
 		c->stats.notify_sent++;
-		return true;
+	} else {
+		c->stats.spurious_avoided++;
 	}
-	c->stats.spurious_avoided++;
-	return false;
+	xcc_account(c, 0, 0, notify, now_ns);
+	return notify;
 }
 
 /**
  * xcc_cons_complete() - decide how a consumer re-arms after a poll
  * @c: channel
  * @work: frames the poll handled
+ * @bytes: bytes in those frames, 0 if the glue does not know them
  * @now_ns: monotonic time
  *
  * An idle poll (@work == 0) always re-arms per frame: the controller
@@ -196,9 +264,11 @@ bool xcc_prod_expire(struct xcc_prod *p, struct xcc_ctl *c, u32 event)
  *
  * Return: see &enum xcc_rearm.
  */
-enum xcc_rearm xcc_cons_complete(struct xcc_ctl *c, u32 work, u64 now_ns)
+enum xcc_rearm xcc_cons_complete(struct xcc_ctl *c, u32 work, u32 bytes,
+				 u64 now_ns)
 {
-	xcc_cycle(c, work, now_ns);
+	c->stats.cycles++;
+	xcc_account(c, work, bytes, work > 0, now_ns);
 	if (!work || !c->usecs)
 		return XCC_REARM_NOW;
 	if (c->frames > 1) {

@@ -22,11 +22,21 @@
 #define XCC_FRAMES_MAX		256U
 #define XCC_WEIGHT_MAX		64U
 #define XCC_WEIGHT_MIN		1U
+#define XCC_BUDGET_MAX		100000U
+
+/* Defaults of the adaptive policy's bounds. */
+#define XCC_DEF_USECS_LOW	4U
+#define XCC_DEF_USECS_HIGH	100U
+#define XCC_DEF_PKT_RATE_LOW	1000U
+#define XCC_DEF_PKT_RATE_HIGH	1000000U
 
 /**
  * enum xcc_policy - how the notification delay of a channel is chosen
  * @XCC_POLICY_OFF: no coalescing; behave exactly like the stock driver.
  * @XCC_POLICY_STATIC: use the configured @usecs and @frames as they are.
+ * @XCC_POLICY_DIM: a DIM-style hill climber over a profile table (the
+ *	Linux lib/dim algorithm, as a baseline).
+ * @XCC_POLICY_ADAPTIVE: the xcc adaptive controller.
  * @XCC_POLICY_NR: number of policies.
  *
  * The policy is derived from the settings (see xcc_params_policy()): it
@@ -35,7 +45,23 @@
 enum xcc_policy {
 	XCC_POLICY_OFF,
 	XCC_POLICY_STATIC,
+	XCC_POLICY_DIM,
+	XCC_POLICY_ADAPTIVE,
 	XCC_POLICY_NR,
+};
+
+/**
+ * enum xcc_adapt - which adaptive policy, if any, chooses the delay
+ * @XCC_ADAPT_NONE: none: static (or off) settings.
+ * @XCC_ADAPT_DIM: the DIM-style baseline.
+ * @XCC_ADAPT_OURS: the xcc adaptive controller (ethtool adaptive-rx/tx).
+ * @XCC_ADAPT_NR: number of values.
+ */
+enum xcc_adapt {
+	XCC_ADAPT_NONE,
+	XCC_ADAPT_DIM,
+	XCC_ADAPT_OURS,
+	XCC_ADAPT_NR,
 };
 
 /**
@@ -46,15 +72,34 @@ enum xcc_policy {
  *	@usecs; 0 or 1 = no frame threshold. Needs @usecs > 0.
  * @weight: per-poll cap on the frames handled in one cycle (the NAPI
  *	weight, or the batch of a kthread cycle), 1..64.
+ * @adapt: &enum xcc_adapt; with an adaptive policy @usecs and @frames
+ *	are chosen by the controller and the fields below bound it.
+ * @usecs_low: adaptive: smallest non-zero delay it uses.
+ * @usecs_high: adaptive: largest delay it uses on this lever.
+ * @pkt_rate_low: adaptive: packets per second below which it adds no
+ *	delay.
+ * @pkt_rate_high: adaptive: packets per second from which it may use
+ *	@usecs_high.
+ * @budget_usecs: latency budget of a path through this device, all
+ *	stages together (physical NIC, this lever, the peer's); 0 = none.
+ * @nic_usecs: delay the physical NIC already adds on the path.
  *
- * These map 1:1 to ethtool's rx/tx-usecs and rx/tx-frames. Writers go
- * through xcc_params_check() first; readers in the datapath take a
- * snapshot with READ_ONCE() per field.
+ * These map to ethtool's rx/tx-usecs, rx/tx-frames, adaptive-rx/tx,
+ * rx/tx-usecs-low/high and pkt-rate-low/high. Writers go through
+ * xcc_params_check() first; readers in the datapath take a snapshot with
+ * READ_ONCE() per field.
  */
 struct xcc_params {
 	u32 usecs;
 	u32 frames;
 	u32 weight;
+	u32 adapt;
+	u32 usecs_low;
+	u32 usecs_high;
+	u32 pkt_rate_low;
+	u32 pkt_rate_high;
+	u32 budget_usecs;
+	u32 nic_usecs;
 };
 
 /**
@@ -103,12 +148,73 @@ static inline u64 xcc_stats_saved(const struct xcc_stats *s)
 }
 
 /**
+ * struct xcc_dim - state of the DIM-style baseline (see xcc_dim.c)
+ * @start_ns: time the current measurement window started
+ * @start_frames: frame counter at the start of the window
+ * @start_bytes: byte counter at the start of the window
+ * @start_events: event counter at the start of the window
+ * @prev_fpms: frames per ms of the last window compared against
+ * @prev_bpms: bytes per ms of that window
+ * @prev_epms: events per ms of that window (x1000)
+ * @measuring: a window is open
+ * @profile: index into the profile table in use
+ * @state: tuning state (going left/right, parked on top or tired)
+ * @steps_left: steps taken to the left in the current direction
+ * @steps_right: steps taken to the right in the current direction
+ * @tired: steps since the last park, or windows left to rest
+ */
+struct xcc_dim {
+	u64 start_ns;
+	u64 start_frames;
+	u64 start_bytes;
+	u64 start_events;
+	u64 prev_fpms;
+	u64 prev_bpms;
+	u64 prev_epms;
+	bool measuring;
+	u8 profile;
+	u8 state;
+	u8 steps_left;
+	u8 steps_right;
+	u8 tired;
+};
+
+/**
+ * struct xcc_adaptive - state of the xcc adaptive policy (see xcc_adapt.c)
+ * @win_start_ns: time the current sample window started
+ * @last_ns: time of the last event (idle detection)
+ * @win_frames: frames seen in the window
+ * @win_events: notifications (or polls with work) in the window
+ * @batch16: frames per event of the last window, x16
+ * @rate: frames per second of the last window
+ * @votes: consecutive windows asking for a delay (hysteresis)
+ * @backoff: windows to wait before trying a delay again
+ * @backoff_len: next backoff length (doubles on every failed try)
+ */
+struct xcc_adaptive {
+	u64 win_start_ns;
+	u64 last_ns;
+	u32 win_frames;
+	u32 win_events;
+	u32 batch16;
+	u32 rate;
+	u32 votes;
+	u32 backoff;
+	u32 backoff_len;
+};
+
+/**
  * struct xcc_ctl - per-channel controller state
  * @params: settings in effect for this channel (per-queue copy).
  * @usecs: delay chosen for the next cycle.
  * @frames: frame threshold chosen for the next cycle (1 = none).
  * @weight: poll weight chosen for the next cycle.
  * @stats: counters.
+ * @bytes: bytes seen (when the glue knows them).
+ * @events: notifications sent (producer) or polls with work (consumer):
+ *	the interrupts this lever causes or takes.
+ * @dim: DIM-style baseline state.
+ * @ad: adaptive policy state.
  */
 struct xcc_ctl {
 	struct xcc_params params;
@@ -116,6 +222,10 @@ struct xcc_ctl {
 	u32 frames;
 	u32 weight;
 	struct xcc_stats stats;
+	u64 bytes;
+	u64 events;
+	struct xcc_dim dim;
+	struct xcc_adaptive ad;
 };
 
 /**
@@ -155,12 +265,13 @@ const char *xcc_params_check(const struct xcc_params *p, u32 max_usecs);
 enum xcc_policy xcc_params_policy(const struct xcc_params *p);
 void xcc_ctl_init(struct xcc_ctl *c, const struct xcc_params *p);
 void xcc_ctl_set(struct xcc_ctl *c, const struct xcc_params *p);
-void xcc_cycle(struct xcc_ctl *c, u32 frames, u64 now_ns);
 
 void xcc_prod_reset(struct xcc_prod *p, u32 prod);
 enum xcc_verdict xcc_prod_push(struct xcc_prod *p, struct xcc_ctl *c,
-			       u32 new_prod, bool crossed);
-bool xcc_prod_expire(struct xcc_prod *p, struct xcc_ctl *c, u32 event);
+			       u32 new_prod, bool crossed, u32 bytes,
+			       u64 now_ns);
+bool xcc_prod_expire(struct xcc_prod *p, struct xcc_ctl *c, u32 event,
+		     u64 now_ns);
 
 /**
  * enum xcc_rearm - how a consumer re-arms its own interrupt after a poll
@@ -178,8 +289,15 @@ enum xcc_rearm {
 	XCC_REARM_LATER,
 };
 
-enum xcc_rearm xcc_cons_complete(struct xcc_ctl *c, u32 work, u64 now_ns);
+enum xcc_rearm xcc_cons_complete(struct xcc_ctl *c, u32 work, u32 bytes,
+				 u64 now_ns);
 void xcc_cons_expire(struct xcc_ctl *c, bool found_work);
 u32 xcc_event_distance(const struct xcc_ctl *c, u32 reachable);
+
+u32 xcc_cap_usecs(const struct xcc_params *p);
+void xcc_dim_reset(struct xcc_ctl *c);
+void xcc_dim_update(struct xcc_ctl *c, u64 now_ns);
+void xcc_adapt_reset(struct xcc_ctl *c);
+void xcc_adapt_update(struct xcc_ctl *c, u32 frames, bool event, u64 now_ns);
 
 #endif /* _XCC_H */

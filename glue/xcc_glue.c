@@ -22,6 +22,8 @@ static unsigned int coalesce_rx_frames;
 static unsigned int coalesce_tx_usecs;
 static unsigned int coalesce_tx_frames;
 static unsigned int coalesce_weight = XCC_WEIGHT_MAX;
+static bool coalesce_adaptive_rx;
+static bool coalesce_adaptive_tx;
 
 static int xcc_param_set_usecs(const char *val, const struct kernel_param *kp)
 {
@@ -80,19 +82,30 @@ module_param_cb(coalesce_tx_frames, &xcc_frames_ops, &coalesce_tx_frames,
 MODULE_PARM_DESC(coalesce_tx_frames, "tx-frames of new devices (0-256, default 0)");
 module_param_cb(coalesce_weight, &xcc_weight_ops, &coalesce_weight, 0644);
 MODULE_PARM_DESC(coalesce_weight, "Per-poll weight cap of new devices (1-64, default 64)");
+module_param(coalesce_adaptive_rx, bool, 0644);
+MODULE_PARM_DESC(coalesce_adaptive_rx, "adaptive-rx of new devices (default off)");
+module_param(coalesce_adaptive_tx, bool, 0644);
+MODULE_PARM_DESC(coalesce_adaptive_tx, "adaptive-tx of new devices (default off)");
 
 static void xcc_params_defaults(struct xcc_params *rx, struct xcc_params *tx)
 {
-	*rx = (struct xcc_params){
-		.usecs = READ_ONCE(coalesce_rx_usecs),
-		.frames = READ_ONCE(coalesce_rx_frames),
+	u32 max = READ_ONCE(coalesce_max_usecs);
+	struct xcc_params common = {
 		.weight = READ_ONCE(coalesce_weight),
+		.usecs_low = min(XCC_DEF_USECS_LOW, max),
+		.usecs_high = min(XCC_DEF_USECS_HIGH, max),
+		.pkt_rate_low = XCC_DEF_PKT_RATE_LOW,
+		.pkt_rate_high = XCC_DEF_PKT_RATE_HIGH,
 	};
-	*tx = (struct xcc_params){
-		.usecs = READ_ONCE(coalesce_tx_usecs),
-		.frames = READ_ONCE(coalesce_tx_frames),
-		.weight = rx->weight,
-	};
+
+	*rx = common;
+	rx->usecs = READ_ONCE(coalesce_rx_usecs);
+	rx->frames = READ_ONCE(coalesce_rx_frames);
+	rx->adapt = READ_ONCE(coalesce_adaptive_rx) ? XCC_ADAPT_OURS : XCC_ADAPT_NONE;
+	*tx = common;
+	tx->usecs = READ_ONCE(coalesce_tx_usecs);
+	tx->frames = READ_ONCE(coalesce_tx_frames);
+	tx->adapt = READ_ONCE(coalesce_adaptive_tx) ? XCC_ADAPT_OURS : XCC_ADAPT_NONE;
 }
 
 /**
@@ -161,6 +174,12 @@ void xcc_chan_init(struct xcc_chan *ch, const struct xcc_params *p,
 	xcc_prod_reset(&ch->prod, 0);
 }
 
+/*
+ * Settings cross from the control path (RTNL) to the datapath field by
+ * field; every mix of old and new fields is safe (a zero delay wins over
+ * a frame threshold, and the controller clamps to its bounds).
+ */
+
 /**
  * xcc_chan_request() - ask the datapath to use new settings
  * @ch: the lever
@@ -168,9 +187,18 @@ void xcc_chan_init(struct xcc_chan *ch, const struct xcc_params *p,
  */
 void xcc_chan_request(struct xcc_chan *ch, const struct xcc_params *p)
 {
-	WRITE_ONCE(ch->req.usecs, p->usecs);
-	WRITE_ONCE(ch->req.frames, p->frames);
-	WRITE_ONCE(ch->req.weight, p->weight);
+	struct xcc_params *r = &ch->req;
+
+	WRITE_ONCE(r->usecs, p->usecs);
+	WRITE_ONCE(r->frames, p->frames);
+	WRITE_ONCE(r->weight, p->weight);
+	WRITE_ONCE(r->adapt, p->adapt);
+	WRITE_ONCE(r->usecs_low, p->usecs_low);
+	WRITE_ONCE(r->usecs_high, p->usecs_high);
+	WRITE_ONCE(r->pkt_rate_low, p->pkt_rate_low);
+	WRITE_ONCE(r->pkt_rate_high, p->pkt_rate_high);
+	WRITE_ONCE(r->budget_usecs, p->budget_usecs);
+	WRITE_ONCE(r->nic_usecs, p->nic_usecs);
 }
 
 /**
@@ -180,26 +208,30 @@ void xcc_chan_request(struct xcc_chan *ch, const struct xcc_params *p)
  */
 void xcc_chan_requested(const struct xcc_chan *ch, struct xcc_params *p)
 {
-	p->usecs = READ_ONCE(ch->req.usecs);
-	p->frames = READ_ONCE(ch->req.frames);
-	p->weight = READ_ONCE(ch->req.weight);
+	const struct xcc_params *r = &ch->req;
+
+	p->usecs = READ_ONCE(r->usecs);
+	p->frames = READ_ONCE(r->frames);
+	p->weight = READ_ONCE(r->weight);
+	p->adapt = READ_ONCE(r->adapt);
+	p->usecs_low = READ_ONCE(r->usecs_low);
+	p->usecs_high = READ_ONCE(r->usecs_high);
+	p->pkt_rate_low = READ_ONCE(r->pkt_rate_low);
+	p->pkt_rate_high = READ_ONCE(r->pkt_rate_high);
+	p->budget_usecs = READ_ONCE(r->budget_usecs);
+	p->nic_usecs = READ_ONCE(r->nic_usecs);
 }
 
 /**
  * xcc_chan_sync() - datapath side: pick up requested settings
  * @ch: the lever, in its owner's context
- *
- * Fields are picked up one by one; every mix of old and new fields is
- * safe because a zero delay always wins over a frame threshold.
  */
 void xcc_chan_sync(struct xcc_chan *ch)
 {
 	struct xcc_params p;
 
 	xcc_chan_requested(ch, &p);
-	if (p.usecs != ch->ctl.params.usecs ||
-	    p.frames != ch->ctl.params.frames ||
-	    p.weight != ch->ctl.params.weight)
+	if (memcmp(&p, &ch->ctl.params, sizeof(p)))
 		xcc_ctl_set(&ch->ctl, &p);
 }
 
@@ -245,17 +277,19 @@ void xcc_chan_reset(struct xcc_chan *ch, u32 prod)
  * @ch: the lever
  * @new_prod: the producer index published, from the private copy
  * @crossed: RING_PUSH_*_AND_CHECK_NOTIFY asked for a notification
+ * @bytes: bytes pushed since the last push, 0 if unknown
  *
  * Return: true if the caller must notify the peer now.
  */
-bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed)
+bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed, u32 bytes)
 {
 	enum xcc_verdict v;
 	unsigned long flags;
 
 	spin_lock_irqsave(&ch->lock, flags);
 	xcc_chan_sync(ch);
-	v = xcc_prod_push(&ch->prod, &ch->ctl, new_prod, crossed);
+	v = xcc_prod_push(&ch->prod, &ch->ctl, new_prod, crossed, bytes,
+			  ktime_get_ns());
 	if (v == XCC_ARM)
 		xcc_chan_arm(ch);
 	else if (v == XCC_NOTIFY)
@@ -282,7 +316,8 @@ bool xcc_chan_expire(struct xcc_chan *ch, const u32 *event)
 	 * by the push); read the event the peer wrote after it.
 	 */
 	smp_mb();
-	notify = xcc_prod_expire(&ch->prod, &ch->ctl, READ_ONCE(*event));
+	notify = xcc_prod_expire(&ch->prod, &ch->ctl, READ_ONCE(*event),
+				 ktime_get_ns());
 	spin_unlock_irqrestore(&ch->lock, flags);
 
 	return notify;
@@ -307,6 +342,7 @@ bool xcc_chan_flush(struct xcc_chan *ch, const u32 *event)
  * xcc_chan_complete() - consumer: a poll cycle ended
  * @ch: the lever, in its poll context
  * @work: frames handled
+ * @bytes: bytes in those frames, 0 if unknown
  *
  * Starts the lever's timer for %XCC_REARM_LATER. For %XCC_REARM_AHEAD
  * the caller starts it with xcc_chan_arm() after writing the event
@@ -314,12 +350,12 @@ bool xcc_chan_flush(struct xcc_chan *ch, const u32 *event)
  *
  * Return: how to re-arm, see &enum xcc_rearm.
  */
-enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work)
+enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes)
 {
 	enum xcc_rearm r;
 
 	xcc_chan_sync(ch);
-	r = xcc_cons_complete(&ch->ctl, work, ktime_get_ns());
+	r = xcc_cons_complete(&ch->ctl, work, bytes, ktime_get_ns());
 	if (r == XCC_REARM_LATER)
 		xcc_chan_arm(ch);
 	return r;
@@ -341,7 +377,7 @@ u32 xcc_chan_weight(struct xcc_chan *ch)
 
 static const char * const xcc_stat_names[XCC_CHAN_NSTATS] = {
 	"notify_sent", "notify_deferred", "notify_saved", "timer_flush",
-	"frame_hits", "spurious_avoided", "cycles", "frames",
+	"frame_hits", "spurious_avoided", "cycles", "frames", "events",
 	"cur_usecs", "cur_frames", "weight",
 };
 
@@ -377,9 +413,10 @@ void xcc_chan_stats(u64 **data, const struct xcc_chan *ch)
 	d[5] = READ_ONCE(s->spurious_avoided);
 	d[6] = READ_ONCE(s->cycles);
 	d[7] = READ_ONCE(s->frames);
-	d[8] = READ_ONCE(ch->ctl.usecs);
-	d[9] = READ_ONCE(ch->ctl.frames);
-	d[10] = READ_ONCE(ch->ctl.weight);
+	d[8] = READ_ONCE(ch->ctl.events);
+	d[9] = READ_ONCE(ch->ctl.usecs);
+	d[10] = READ_ONCE(ch->ctl.frames);
+	d[11] = READ_ONCE(ch->ctl.weight);
 	*data = d + XCC_CHAN_NSTATS;
 }
 
@@ -396,6 +433,8 @@ void xcc_chan_stats_absent(u64 **data)
 static const char * const xcc_policy_names[XCC_POLICY_NR] = {
 	[XCC_POLICY_OFF] = "off",
 	[XCC_POLICY_STATIC] = "static",
+	[XCC_POLICY_DIM] = "dim",
+	[XCC_POLICY_ADAPTIVE] = "adaptive",
 };
 
 /**
@@ -421,42 +460,75 @@ void xcc_chan_seq_show(struct seq_file *m, const char *lever,
 
 /* ---- ethtool -c/-C -------------------------------------------------- */
 
-/**
- * xcc_ethtool_fill() - settings to ethtool's structure
- * @ec: filled in (only supported fields are set)
- * @rx: rx half
- * @tx: tx half
+/*
+ * With an adaptive policy the controller owns usecs and frames: ethtool
+ * shows the values in effect (queue 0's lever) and ignores what it is
+ * given for them, so "ethtool -C" cannot race with the controller.
+ * Turning adaptive off keeps the values then shown as static settings.
  */
-void xcc_ethtool_fill(struct ethtool_coalesce *ec,
-		      const struct xcc_params *rx, const struct xcc_params *tx)
+static void xcc_fill_half(const struct xcc_params *p, const struct xcc_chan *ch,
+			  u32 *usecs, u32 *frames, u32 *adaptive, u32 *low,
+			  u32 *high)
 {
-	ec->rx_coalesce_usecs = rx->usecs;
-	ec->rx_max_coalesced_frames = rx->frames;
-	ec->tx_coalesce_usecs = tx->usecs;
-	ec->tx_max_coalesced_frames = tx->frames;
+	*adaptive = p->adapt != XCC_ADAPT_NONE;
+	*usecs = p->usecs;
+	*frames = p->frames;
+	if (*adaptive && ch) {
+		*usecs = READ_ONCE(ch->ctl.usecs);
+		*frames = READ_ONCE(ch->ctl.frames);
+	}
+	*low = p->usecs_low;
+	*high = p->usecs_high;
 }
 
-/**
- * xcc_ethtool_parse() - ethtool's structure to validated settings
- * @ec: requested values
- * @rx: in: current rx half; out: the new one, only on success
- * @tx: in: current tx half; out: the new one, only on success
- * @extack: for the reason of a refusal
- *
- * Return: 0, or -EINVAL with @rx and @tx unchanged.
- */
-int xcc_ethtool_parse(const struct ethtool_coalesce *ec,
-		      struct xcc_params *rx, struct xcc_params *tx,
-		      struct netlink_ext_ack *extack)
+static void xcc_ethtool_fill(struct ethtool_coalesce *ec,
+			     const struct xcc_params *rx,
+			     const struct xcc_params *tx,
+			     const struct xcc_chan *rx_ch,
+			     const struct xcc_chan *tx_ch)
+{
+	xcc_fill_half(rx, rx_ch, &ec->rx_coalesce_usecs,
+		      &ec->rx_max_coalesced_frames, &ec->use_adaptive_rx_coalesce,
+		      &ec->rx_coalesce_usecs_low, &ec->rx_coalesce_usecs_high);
+	xcc_fill_half(tx, tx_ch, &ec->tx_coalesce_usecs,
+		      &ec->tx_max_coalesced_frames, &ec->use_adaptive_tx_coalesce,
+		      &ec->tx_coalesce_usecs_low, &ec->tx_coalesce_usecs_high);
+	ec->pkt_rate_low = rx->pkt_rate_low;
+	ec->pkt_rate_high = rx->pkt_rate_high;
+}
+
+static void xcc_parse_half(struct xcc_params *p, u32 usecs, u32 frames,
+			   u32 adaptive, u32 low, u32 high)
+{
+	if (!adaptive) {
+		p->adapt = XCC_ADAPT_NONE;
+		p->usecs = usecs;
+		p->frames = frames;
+	} else if (p->adapt == XCC_ADAPT_NONE) {
+		p->adapt = XCC_ADAPT_OURS;
+	}
+	p->usecs_low = low;
+	p->usecs_high = high;
+}
+
+static int xcc_ethtool_parse(const struct ethtool_coalesce *ec,
+			     struct xcc_params *rx, struct xcc_params *tx,
+			     struct netlink_ext_ack *extack)
 {
 	struct xcc_params r = *rx, t = *tx;
 	u32 max = READ_ONCE(coalesce_max_usecs);
 	const char *why;
 
-	r.usecs = ec->rx_coalesce_usecs;
-	r.frames = ec->rx_max_coalesced_frames;
-	t.usecs = ec->tx_coalesce_usecs;
-	t.frames = ec->tx_max_coalesced_frames;
+	xcc_parse_half(&r, ec->rx_coalesce_usecs, ec->rx_max_coalesced_frames,
+		       ec->use_adaptive_rx_coalesce, ec->rx_coalesce_usecs_low,
+		       ec->rx_coalesce_usecs_high);
+	xcc_parse_half(&t, ec->tx_coalesce_usecs, ec->tx_max_coalesced_frames,
+		       ec->use_adaptive_tx_coalesce, ec->tx_coalesce_usecs_low,
+		       ec->tx_coalesce_usecs_high);
+	r.pkt_rate_low = ec->pkt_rate_low;
+	r.pkt_rate_high = ec->pkt_rate_high;
+	t.pkt_rate_low = ec->pkt_rate_low;
+	t.pkt_rate_high = ec->pkt_rate_high;
 
 	why = xcc_params_check(&r, max);
 	if (!why)
@@ -468,6 +540,18 @@ int xcc_ethtool_parse(const struct ethtool_coalesce *ec,
 	*rx = r;
 	*tx = t;
 	return 0;
+}
+
+/* Device settings to every connected queue; RTNL held. */
+static void xcc_dev_apply(struct net_device *dev)
+{
+	const struct xcc_dev *d = xcc_drv_dev(dev);
+	unsigned int q;
+
+	rcu_read_lock();
+	for (q = 0; xcc_drv_chan(dev, q, false); q++)
+		xcc_drv_queue_request(dev, q, &d->rx, &d->tx);
+	rcu_read_unlock();
 }
 
 /**
@@ -485,7 +569,10 @@ int xcc_get_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
 {
 	const struct xcc_dev *d = xcc_drv_dev(dev);
 
-	xcc_ethtool_fill(ec, &d->rx, &d->tx);
+	rcu_read_lock();
+	xcc_ethtool_fill(ec, &d->rx, &d->tx, xcc_drv_chan(dev, 0, false),
+			 xcc_drv_chan(dev, 0, true));
+	rcu_read_unlock();
 	return 0;
 }
 
@@ -509,41 +596,151 @@ int xcc_set_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
 
 	err = xcc_ethtool_parse(ec, &d->rx, &d->tx, extack);
 	if (!err)
-		xcc_drv_apply(dev);
+		xcc_dev_apply(dev);
+	return err;
+}
+
+/**
+ * xcc_get_per_queue_coalesce() - ethtool_ops.get_per_queue_coalesce
+ * @dev: net device
+ * @q: queue index
+ * @ec: filled in
+ *
+ * Return: 0, or -EINVAL for a queue that is not connected.
+ */
+int xcc_get_per_queue_coalesce(struct net_device *dev, u32 q,
+			       struct ethtool_coalesce *ec)
+{
+	struct xcc_chan *rx_ch, *tx_ch;
+	struct xcc_params rx, tx;
+	int err = -EINVAL;
+
+	rcu_read_lock();
+	rx_ch = xcc_drv_chan(dev, q, false);
+	tx_ch = xcc_drv_chan(dev, q, true);
+	if (rx_ch && tx_ch) {
+		xcc_chan_requested(rx_ch, &rx);
+		xcc_chan_requested(tx_ch, &tx);
+		xcc_ethtool_fill(ec, &rx, &tx, rx_ch, tx_ch);
+		err = 0;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/**
+ * xcc_set_per_queue_coalesce() - ethtool_ops.set_per_queue_coalesce
+ * @dev: net device
+ * @q: queue index
+ * @ec: requested values
+ *
+ * Lasts until the next device-wide setting or until the queue is
+ * re-created.
+ *
+ * Return: 0, or -EINVAL (bad values, or a queue that is not connected).
+ */
+int xcc_set_per_queue_coalesce(struct net_device *dev, u32 q,
+			       struct ethtool_coalesce *ec)
+{
+	struct xcc_chan *rx_ch, *tx_ch;
+	struct xcc_params rx, tx;
+	int err = -EINVAL;
+
+	rcu_read_lock();
+	rx_ch = xcc_drv_chan(dev, q, false);
+	tx_ch = xcc_drv_chan(dev, q, true);
+	if (rx_ch && tx_ch) {
+		xcc_chan_requested(rx_ch, &rx);
+		xcc_chan_requested(tx_ch, &tx);
+		err = xcc_ethtool_parse(ec, &rx, &tx, NULL);
+		if (!err)
+			xcc_drv_queue_request(dev, q, &rx, &tx);
+	}
+	rcu_read_unlock();
 	return err;
 }
 
 /* ---- sysfs: /sys/class/net/<dev>/coalesce/ -------------------------- */
 
-enum xcc_attr_field { XCC_USECS, XCC_FRAMES, XCC_WEIGHT };
+/* Which settings an attribute reads and writes. */
+enum xcc_attr_field {
+	XCC_F_USECS,
+	XCC_F_FRAMES,
+	XCC_F_USECS_LOW,
+	XCC_F_USECS_HIGH,
+	XCC_F_WEIGHT,
+	XCC_F_PKT_RATE_LOW,
+	XCC_F_PKT_RATE_HIGH,
+	XCC_F_BUDGET,
+	XCC_F_NIC,
+};
+
+/* Attribute sides: one direction, or both (the value is shared). */
+enum xcc_attr_side { XCC_RX, XCC_TX, XCC_BOTH };
+
+struct xcc_attr {
+	struct device_attribute attr;
+	enum xcc_attr_side side;
+	enum xcc_attr_field field;
+};
 
 static u32 *xcc_field(struct xcc_params *p, enum xcc_attr_field f)
 {
 	switch (f) {
-	case XCC_USECS:
+	case XCC_F_USECS:
 		return &p->usecs;
-	case XCC_FRAMES:
+	case XCC_F_FRAMES:
 		return &p->frames;
-	default:
+	case XCC_F_USECS_LOW:
+		return &p->usecs_low;
+	case XCC_F_USECS_HIGH:
+		return &p->usecs_high;
+	case XCC_F_WEIGHT:
 		return &p->weight;
+	case XCC_F_PKT_RATE_LOW:
+		return &p->pkt_rate_low;
+	case XCC_F_PKT_RATE_HIGH:
+		return &p->pkt_rate_high;
+	case XCC_F_BUDGET:
+		return &p->budget_usecs;
+	default:
+		return &p->nic_usecs;
 	}
 }
 
-static ssize_t xcc_attr_show(struct device *d, char *buf, bool tx,
-			     enum xcc_attr_field f)
+static ssize_t xcc_attr_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
 {
+	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
 	struct xcc_dev *x = xcc_drv_dev(to_net_dev(d));
+	struct xcc_params *p = a->side == XCC_TX ? &x->tx : &x->rx;
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(*xcc_field(tx ? &x->tx : &x->rx, f)));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*xcc_field(p, a->field)));
 }
 
-static ssize_t xcc_attr_store(struct device *d, const char *buf, size_t len,
-			      bool tx, enum xcc_attr_field f)
+/* Check and apply new device settings; RTNL held. */
+static int xcc_dev_store(struct net_device *dev, const struct xcc_params *rx,
+			 const struct xcc_params *tx)
 {
+	struct xcc_dev *x = xcc_drv_dev(dev);
+	u32 max = READ_ONCE(coalesce_max_usecs);
+
+	if (xcc_params_check(rx, max) || xcc_params_check(tx, max))
+		return -EINVAL;
+	x->rx = *rx;
+	x->tx = *tx;
+	xcc_dev_apply(dev);
+	return 0;
+}
+
+static ssize_t xcc_attr_store(struct device *d, struct device_attribute *attr,
+			      const char *buf, size_t len)
+{
+	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
 	struct net_device *dev = to_net_dev(d);
-	struct xcc_params rx, txp;
+	struct xcc_params rx, tx;
 	struct xcc_dev *x;
-	u32 val, max;
+	u32 val;
 	int err;
 
 	err = kstrtou32(buf, 0, &val);
@@ -553,82 +750,105 @@ static ssize_t xcc_attr_store(struct device *d, const char *buf, size_t len,
 		return restart_syscall();
 	x = xcc_drv_dev(dev);
 	rx = x->rx;
-	txp = x->tx;
-	if (f == XCC_WEIGHT) {
-		rx.weight = val;
-		txp.weight = val;
-	} else {
-		*xcc_field(tx ? &txp : &rx, f) = val;
-	}
-	max = READ_ONCE(coalesce_max_usecs);
-	err = -EINVAL;
-	if (!xcc_params_check(&rx, max) && !xcc_params_check(&txp, max)) {
-		x->rx = rx;
-		x->tx = txp;
-		xcc_drv_apply(dev);
-		err = 0;
-	}
+	tx = x->tx;
+	if (a->side != XCC_TX)
+		*xcc_field(&rx, a->field) = val;
+	if (a->side != XCC_RX)
+		*xcc_field(&tx, a->field) = val;
+	err = xcc_dev_store(dev, &rx, &tx);
 	rtnl_unlock();
 	return err ? err : len;
 }
 
-struct xcc_attr_desc {
-	bool tx;
-	enum xcc_attr_field field;
+#define XCC_ATTR(_name, _side, _field)					\
+	static struct xcc_attr xcc_attr_##_name = {			\
+		.attr = __ATTR(_name, 0644, xcc_attr_show,		\
+			       xcc_attr_store),				\
+		.side = _side,						\
+		.field = _field,					\
+	}
+
+XCC_ATTR(rx_usecs, XCC_RX, XCC_F_USECS);
+XCC_ATTR(rx_frames, XCC_RX, XCC_F_FRAMES);
+XCC_ATTR(rx_usecs_low, XCC_RX, XCC_F_USECS_LOW);
+XCC_ATTR(rx_usecs_high, XCC_RX, XCC_F_USECS_HIGH);
+XCC_ATTR(tx_usecs, XCC_TX, XCC_F_USECS);
+XCC_ATTR(tx_frames, XCC_TX, XCC_F_FRAMES);
+XCC_ATTR(tx_usecs_low, XCC_TX, XCC_F_USECS_LOW);
+XCC_ATTR(tx_usecs_high, XCC_TX, XCC_F_USECS_HIGH);
+XCC_ATTR(weight, XCC_BOTH, XCC_F_WEIGHT);
+XCC_ATTR(pkt_rate_low, XCC_BOTH, XCC_F_PKT_RATE_LOW);
+XCC_ATTR(pkt_rate_high, XCC_BOTH, XCC_F_PKT_RATE_HIGH);
+XCC_ATTR(latency_budget_usecs, XCC_BOTH, XCC_F_BUDGET);
+XCC_ATTR(nic_usecs, XCC_BOTH, XCC_F_NIC);
+
+static const char * const xcc_adapt_names[XCC_ADAPT_NR] = {
+	[XCC_ADAPT_NONE] = "static",
+	[XCC_ADAPT_DIM] = "dim",
+	[XCC_ADAPT_OURS] = "adaptive",
 };
 
-#define XCC_ATTR(_name, _tx, _f)					\
-static const struct xcc_attr_desc _name##_desc = { _tx, _f };		\
-static ssize_t _name##_show(struct device *d,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	return xcc_attr_show(d, buf, _name##_desc.tx, _name##_desc.field); \
-}									\
-static ssize_t _name##_store(struct device *d,				\
-			     struct device_attribute *attr,		\
-			     const char *buf, size_t len)		\
-{									\
-	return xcc_attr_store(d, buf, len, _name##_desc.tx,		\
-			      _name##_desc.field);			\
-}									\
-static DEVICE_ATTR_RW(_name)
-
-XCC_ATTR(rx_usecs, false, XCC_USECS);
-XCC_ATTR(rx_frames, false, XCC_FRAMES);
-XCC_ATTR(tx_usecs, true, XCC_USECS);
-XCC_ATTR(tx_frames, true, XCC_FRAMES);
-XCC_ATTR(weight, false, XCC_WEIGHT);
-
-static ssize_t xcc_policy_show(struct device *d, char *buf, bool tx)
+static ssize_t xcc_policy_show(struct device *d, struct device_attribute *attr,
+			       char *buf)
 {
+	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
 	struct xcc_dev *x = xcc_drv_dev(to_net_dev(d));
-	struct xcc_params p = tx ? x->tx : x->rx;
+	struct xcc_params p = a->side == XCC_TX ? x->tx : x->rx;
 
 	return sysfs_emit(buf, "%s\n", xcc_policy_names[xcc_params_policy(&p)]);
 }
 
-static ssize_t rx_policy_show(struct device *d, struct device_attribute *attr,
-			      char *buf)
+/* "off" and "static" both select static settings (usecs decides which). */
+static ssize_t xcc_policy_store(struct device *d, struct device_attribute *attr,
+				const char *buf, size_t len)
 {
-	return xcc_policy_show(d, buf, false);
-}
-static DEVICE_ATTR_RO(rx_policy);
+	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
+	struct net_device *dev = to_net_dev(d);
+	struct xcc_params rx, tx, *p;
+	int adapt, err;
 
-static ssize_t tx_policy_show(struct device *d, struct device_attribute *attr,
-			      char *buf)
-{
-	return xcc_policy_show(d, buf, true);
+	adapt = sysfs_match_string(xcc_adapt_names, buf);
+	if (adapt < 0 && sysfs_streq(buf, "off"))
+		adapt = XCC_ADAPT_NONE;
+	if (adapt < 0)
+		return -EINVAL;
+	if (!rtnl_trylock())
+		return restart_syscall();
+	rx = xcc_drv_dev(dev)->rx;
+	tx = xcc_drv_dev(dev)->tx;
+	p = a->side == XCC_TX ? &tx : &rx;
+	p->adapt = adapt;
+	err = xcc_dev_store(dev, &rx, &tx);
+	rtnl_unlock();
+	return err ? err : len;
 }
-static DEVICE_ATTR_RO(tx_policy);
+
+static struct xcc_attr xcc_attr_rx_policy = {
+	.attr = __ATTR(rx_policy, 0644, xcc_policy_show, xcc_policy_store),
+	.side = XCC_RX,
+};
+
+static struct xcc_attr xcc_attr_tx_policy = {
+	.attr = __ATTR(tx_policy, 0644, xcc_policy_show, xcc_policy_store),
+	.side = XCC_TX,
+};
 
 static struct attribute *xcc_sysfs_attrs[] = {
-	&dev_attr_rx_usecs.attr,
-	&dev_attr_rx_frames.attr,
-	&dev_attr_tx_usecs.attr,
-	&dev_attr_tx_frames.attr,
-	&dev_attr_weight.attr,
-	&dev_attr_rx_policy.attr,
-	&dev_attr_tx_policy.attr,
+	&xcc_attr_rx_usecs.attr.attr,
+	&xcc_attr_rx_frames.attr.attr,
+	&xcc_attr_rx_usecs_low.attr.attr,
+	&xcc_attr_rx_usecs_high.attr.attr,
+	&xcc_attr_tx_usecs.attr.attr,
+	&xcc_attr_tx_frames.attr.attr,
+	&xcc_attr_tx_usecs_low.attr.attr,
+	&xcc_attr_tx_usecs_high.attr.attr,
+	&xcc_attr_weight.attr.attr,
+	&xcc_attr_pkt_rate_low.attr.attr,
+	&xcc_attr_pkt_rate_high.attr.attr,
+	&xcc_attr_latency_budget_usecs.attr.attr,
+	&xcc_attr_nic_usecs.attr.attr,
+	&xcc_attr_rx_policy.attr.attr,
+	&xcc_attr_tx_policy.attr.attr,
 	NULL
 };
 

@@ -19,7 +19,9 @@
 
 /* ethtool fields the drivers implement; everything else is refused. */
 #define XCC_COALESCE_PARAMS \
-	(ETHTOOL_COALESCE_USECS | ETHTOOL_COALESCE_MAX_FRAMES)
+	(ETHTOOL_COALESCE_USECS | ETHTOOL_COALESCE_MAX_FRAMES | \
+	 ETHTOOL_COALESCE_USE_ADAPTIVE | ETHTOOL_COALESCE_USECS_LOW_HIGH | \
+	 ETHTOOL_COALESCE_PKT_RATE_LOW | ETHTOOL_COALESCE_PKT_RATE_HIGH)
 
 /* Module version string: /sys/module/<mod>/version proves the build. */
 #define XCC_VERSION "0.1.0-netcoal"
@@ -53,7 +55,7 @@ struct xcc_chan {
 	struct hrtimer timer;
 };
 
-#define XCC_CHAN_NSTATS 11
+#define XCC_CHAN_NSTATS 12
 
 void xcc_dev_init(struct xcc_dev *d);
 void xcc_chan_init(struct xcc_chan *ch, const struct xcc_params *p,
@@ -65,11 +67,11 @@ void xcc_chan_stop(struct xcc_chan *ch);
 void xcc_chan_arm(struct xcc_chan *ch);
 
 void xcc_chan_reset(struct xcc_chan *ch, u32 prod);
-bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed);
+bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed, u32 bytes);
 bool xcc_chan_expire(struct xcc_chan *ch, const u32 *event);
 bool xcc_chan_flush(struct xcc_chan *ch, const u32 *event);
 
-enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work);
+enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes);
 u32 xcc_chan_weight(struct xcc_chan *ch);
 
 void xcc_chan_strings(u8 **data, unsigned int q, const char *lever);
@@ -84,17 +86,23 @@ int xcc_get_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
 int xcc_set_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
 		     struct kernel_ethtool_coalesce *kec,
 		     struct netlink_ext_ack *extack);
-void xcc_ethtool_fill(struct ethtool_coalesce *ec,
-		      const struct xcc_params *rx, const struct xcc_params *tx);
-int xcc_ethtool_parse(const struct ethtool_coalesce *ec,
-		      struct xcc_params *rx, struct xcc_params *tx,
-		      struct netlink_ext_ack *extack);
+int xcc_get_per_queue_coalesce(struct net_device *dev, u32 q,
+			       struct ethtool_coalesce *ec);
+int xcc_set_per_queue_coalesce(struct net_device *dev, u32 q,
+			       struct ethtool_coalesce *ec);
 
 int xcc_params_init(void);
 extern const struct attribute_group xcc_sysfs_group;
 
-/* Provided by the driver glue (netback/ or netfront/), called under RTNL. */
+/*
+ * Provided by the driver glue (netback/ or netfront/). Called under RTNL
+ * or rcu_read_lock(), which keep the driver's queue array alive.
+ */
 struct xcc_dev *xcc_drv_dev(struct net_device *dev);
-void xcc_drv_apply(struct net_device *dev);
+struct xcc_chan *xcc_drv_chan(struct net_device *dev, unsigned int q,
+			      bool tx);
+void xcc_drv_queue_request(struct net_device *dev, unsigned int q,
+			   const struct xcc_params *rx,
+			   const struct xcc_params *tx);
 
 #endif /* _XCC_GLUE_H */

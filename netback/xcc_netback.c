@@ -28,26 +28,25 @@ struct xcc_dev *xcc_drv_dev(struct net_device *dev)
 	return &vif->xcc;
 }
 
-static void xcc_nb_queue_request(struct xenvif_queue *queue,
-				 const struct xcc_params *rx,
-				 const struct xcc_params *tx)
+struct xcc_chan *xcc_drv_chan(struct net_device *dev, unsigned int q, bool tx)
 {
+	struct xenvif *vif = netdev_priv(dev);
+
+	if (q >= READ_ONCE(vif->num_queues))
+		return NULL;
+	return tx ? &vif->queues[q].xcc.tx : &vif->queues[q].xcc.rx;
+}
+
+void xcc_drv_queue_request(struct net_device *dev, unsigned int q,
+			   const struct xcc_params *rx,
+			   const struct xcc_params *tx)
+{
+	struct xenvif *vif = netdev_priv(dev);
+	struct xenvif_queue *queue = &vif->queues[q];
+
 	xcc_chan_request(&queue->xcc.rx, rx);
 	xcc_chan_request(&queue->xcc.tx, tx);
 	xcc_chan_request(&queue->xcc.txc, tx);
-}
-
-void xcc_drv_apply(struct net_device *dev)
-{
-	struct xenvif *vif = netdev_priv(dev);
-	unsigned int i, n;
-
-	rcu_read_lock();
-	n = READ_ONCE(vif->num_queues);
-	for (i = 0; i < n; i++)
-		xcc_nb_queue_request(&vif->queues[i], &vif->xcc.rx,
-				     &vif->xcc.tx);
-	rcu_read_unlock();
 }
 
 static enum hrtimer_restart xcc_nb_rx_timer(struct hrtimer *t)
@@ -160,7 +159,8 @@ bool xcc_nb_txc_push(struct xenvif_queue *queue, int notify)
 {
 	if (queue->tx_irq == queue->rx_irq)
 		return notify;
-	return xcc_chan_push(&queue->xcc.txc, queue->tx.rsp_prod_pvt, notify);
+	return xcc_chan_push(&queue->xcc.txc, queue->tx.rsp_prod_pvt, notify,
+			     0);
 }
 
 /**
@@ -174,7 +174,12 @@ bool xcc_nb_rx_push(struct xenvif_queue *queue, int notify)
 {
 	if (queue->tx_irq == queue->rx_irq)
 		return notify;
-	return xcc_chan_push(&queue->xcc.tx, queue->rx.rsp_prod_pvt, notify);
+	u64 bytes = queue->stats.tx_bytes;
+	u32 delta = bytes - queue->xcc.tx_bytes;
+
+	queue->xcc.tx_bytes = bytes;
+	return xcc_chan_push(&queue->xcc.tx, queue->rx.rsp_prod_pvt, notify,
+			     delta);
 }
 
 /**
@@ -192,6 +197,8 @@ bool xcc_nb_rx_push(struct xenvif_queue *queue, int notify)
 bool xcc_nb_poll(struct xenvif_queue *queue, int work_done, int budget)
 {
 	struct xcc_chan *ch = &queue->xcc.rx;
+	u64 bytes = queue->stats.rx_bytes;
+	u32 delta = bytes - queue->xcc.rx_bytes;
 	enum xcc_rearm r;
 
 	if (budget <= 0)
@@ -199,7 +206,8 @@ bool xcc_nb_poll(struct xenvif_queue *queue, int work_done, int budget)
 	WRITE_ONCE(queue->napi.weight, xcc_chan_weight(ch));
 	if (work_done >= budget || queue->rate_limited)
 		return false;
-	r = xcc_chan_complete(ch, work_done);
+	queue->xcc.rx_bytes = bytes;
+	r = xcc_chan_complete(ch, work_done, delta);
 	if (r == XCC_REARM_AHEAD)
 		WRITE_ONCE(queue->xcc.rx_dist,
 			   xcc_event_distance(&ch->ctl, RING_SIZE(&queue->tx)));
@@ -282,46 +290,6 @@ void xcc_nb_stats(struct net_device *dev, u64 *data)
 			xcc_chan_stats_absent(&data);
 	}
 	rcu_read_unlock();
-}
-
-int xcc_nb_get_queue_coalesce(struct net_device *dev, u32 q,
-			      struct ethtool_coalesce *ec)
-{
-	struct xenvif *vif = netdev_priv(dev);
-	struct xcc_params rx, tx;
-	int err = -EINVAL;
-
-	rcu_read_lock();
-	if (q < READ_ONCE(vif->num_queues)) {
-		xcc_chan_requested(&vif->queues[q].xcc.rx, &rx);
-		xcc_chan_requested(&vif->queues[q].xcc.tx, &tx);
-		err = 0;
-	}
-	rcu_read_unlock();
-	if (!err)
-		xcc_ethtool_fill(ec, &rx, &tx);
-	return err;
-}
-
-int xcc_nb_set_queue_coalesce(struct net_device *dev, u32 q,
-			      struct ethtool_coalesce *ec)
-{
-	struct xenvif *vif = netdev_priv(dev);
-	struct xcc_params rx, tx;
-	int err = -EINVAL;
-
-	rcu_read_lock();
-	if (q < READ_ONCE(vif->num_queues)) {
-		struct xenvif_queue *queue = &vif->queues[q];
-
-		xcc_chan_requested(&queue->xcc.rx, &rx);
-		xcc_chan_requested(&queue->xcc.tx, &tx);
-		err = xcc_ethtool_parse(ec, &rx, &tx, NULL);
-		if (!err)
-			xcc_nb_queue_request(queue, &rx, &tx);
-	}
-	rcu_read_unlock();
-	return err;
 }
 
 void xcc_nb_seq_show(struct seq_file *m, struct xenvif_queue *queue)

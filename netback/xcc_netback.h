@@ -29,12 +29,16 @@ struct xenvif_queue;
  * @tx: producer lever for the guest-RX response ring
  * @txc: producer lever for the TX response ring
  * @rx_dist: event distance for the next TX request re-arm
+ * @rx_bytes: guest TX bytes accounted to @rx so far
+ * @tx_bytes: guest RX bytes accounted to @tx so far
  */
 struct xcc_nb_queue {
 	struct xcc_chan rx;
 	struct xcc_chan tx;
 	struct xcc_chan txc;
 	u32 rx_dist;
+	u64 rx_bytes;
+	u64 tx_bytes;
 };
 
 void xcc_nb_vif_init(struct xenvif *vif);
@@ -52,10 +56,6 @@ unsigned int xcc_nb_rx_batch(struct xenvif_queue *queue);
 int xcc_nb_sset_count(struct net_device *dev);
 void xcc_nb_strings(struct net_device *dev, u8 *data);
 void xcc_nb_stats(struct net_device *dev, u64 *data);
-int xcc_nb_get_queue_coalesce(struct net_device *dev, u32 q,
-			      struct ethtool_coalesce *ec);
-int xcc_nb_set_queue_coalesce(struct net_device *dev, u32 q,
-			      struct ethtool_coalesce *ec);
 void xcc_nb_seq_show(struct seq_file *m, struct xenvif_queue *queue);
 
 #endif /* _XCC_NETBACK_H */

@@ -37,23 +37,23 @@ void xcc_nf_sysfs_del(struct net_device *dev)
 	sysfs_remove_group(&dev->dev.kobj, &xcc_sysfs_group);
 }
 
-static void xcc_nf_queue_request(struct xcc_nf_queue *x,
-				 const struct xcc_params *rx,
-				 const struct xcc_params *tx)
+struct xcc_chan *xcc_drv_chan(struct net_device *dev, unsigned int q, bool tx)
 {
-	xcc_chan_request(&x->rx, rx);
-	xcc_chan_request(&x->tx, tx);
+	struct xcc_nf_queue *x = xcc_nf_queue(dev, q);
+
+	if (!x)
+		return NULL;
+	return tx ? &x->tx : &x->rx;
 }
 
-void xcc_drv_apply(struct net_device *dev)
+void xcc_drv_queue_request(struct net_device *dev, unsigned int q,
+			   const struct xcc_params *rx,
+			   const struct xcc_params *tx)
 {
-	const struct xcc_dev *d = xcc_drv_dev(dev);
-	struct xcc_nf_queue *x;
-	unsigned int i;
+	struct xcc_nf_queue *x = xcc_nf_queue(dev, q);
 
-	ASSERT_RTNL();
-	for (i = 0; (x = xcc_nf_queue(dev, i)); i++)
-		xcc_nf_queue_request(x, &d->rx, &d->tx);
+	xcc_chan_request(&x->rx, rx);
+	xcc_chan_request(&x->tx, tx);
 }
 
 /*
@@ -185,7 +185,7 @@ int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
 	int more;
 
 	WRITE_ONCE(x->napi->weight, xcc_chan_weight(ch));
-	switch (xcc_chan_complete(ch, work_done)) {
+	switch (xcc_chan_complete(ch, work_done, 0)) {
 	case XCC_REARM_LATER:
 		return 0;
 	case XCC_REARM_AHEAD:
@@ -238,7 +238,7 @@ bool xcc_nf_tx_push(struct xcc_nf_queue *x, int notify)
 {
 	if (*x->tx_irq == *x->rx_irq)
 		return notify;
-	return xcc_chan_push(&x->tx, x->tx_ring->req_prod_pvt, notify);
+	return xcc_chan_push(&x->tx, x->tx_ring->req_prod_pvt, notify, 0);
 }
 
 /* ---- ethtool ---------------------------------------------------------- */
@@ -263,7 +263,6 @@ void xcc_nf_stats(struct net_device *dev, u64 *data)
 	struct xcc_nf_queue *x;
 	unsigned int q, i;
 
-	ASSERT_RTNL();
 	for (q = 0; q < dev->num_tx_queues; q++) {
 		x = xcc_nf_queue(dev, q);
 		if (x) {
@@ -274,35 +273,4 @@ void xcc_nf_stats(struct net_device *dev, u64 *data)
 		for (i = 0; i < XCC_NF_LEVERS; i++)
 			xcc_chan_stats_absent(&data);
 	}
-}
-
-int xcc_nf_get_queue_coalesce(struct net_device *dev, u32 q,
-			      struct ethtool_coalesce *ec)
-{
-	struct xcc_nf_queue *x = xcc_nf_queue(dev, q);
-	struct xcc_params rx, tx;
-
-	if (!x)
-		return -EINVAL;
-	xcc_chan_requested(&x->rx, &rx);
-	xcc_chan_requested(&x->tx, &tx);
-	xcc_ethtool_fill(ec, &rx, &tx);
-	return 0;
-}
-
-int xcc_nf_set_queue_coalesce(struct net_device *dev, u32 q,
-			      struct ethtool_coalesce *ec)
-{
-	struct xcc_nf_queue *x = xcc_nf_queue(dev, q);
-	struct xcc_params rx, tx;
-	int err;
-
-	if (!x)
-		return -EINVAL;
-	xcc_chan_requested(&x->rx, &rx);
-	xcc_chan_requested(&x->tx, &tx);
-	err = xcc_ethtool_parse(ec, &rx, &tx, NULL);
-	if (!err)
-		xcc_nf_queue_request(x, &rx, &tx);
-	return err;
 }

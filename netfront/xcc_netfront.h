@@ -62,12 +62,11 @@ void xcc_nf_sysfs_del(struct net_device *dev);
 int xcc_nf_sset_count(struct net_device *dev);
 void xcc_nf_strings(struct net_device *dev, u8 *data);
 void xcc_nf_stats(struct net_device *dev, u64 *data);
-int xcc_nf_get_queue_coalesce(struct net_device *dev, u32 q,
-			      struct ethtool_coalesce *ec);
-int xcc_nf_set_queue_coalesce(struct net_device *dev, u32 q,
-			      struct ethtool_coalesce *ec);
 
-/* Provided by the patched xen-netfront.c, called under RTNL. */
+/*
+ * Provided by the patched xen-netfront.c, called under RTNL (which
+ * guards the queue array; ethtool and sysfs hold it).
+ */
 struct xcc_nf_queue *xcc_nf_queue(struct net_device *dev, unsigned int i);
 
 #endif /* _XCC_NETFRONT_H */

@@ -63,7 +63,7 @@ fi
 
 # Module directories: patched upstream files + ours. install -C keeps
 # unchanged files untouched, so kbuild rebuilds only what changed.
-ours=("$top"/common/xcc.[ch] "$top"/glue/*.[ch])
+ours=("$top"/common/*.[ch] "$top"/glue/*.[ch])
 mkdir -p "$build/xen-netback" "$build/xen-netfront"
 install -C -m 644 "$tree"/drivers/net/xen-netback/*.[ch] "$top"/netback/*.[ch] \
 	"${ours[@]}" "$build/xen-netback/"

@@ -84,10 +84,11 @@ static void test_ctl(void)
 	xcc_ctl_set(&c, &p);
 	CHECK(c.usecs == 0 && c.weight == 64 && c.stats.notify_sent == 7,
 	      "set changes settings and keeps counters");
-	xcc_cycle(&c, 10, 0);
-	xcc_cycle(&c, UINT32_MAX, UINT64_MAX);
-	CHECK(c.stats.cycles == 2 && c.stats.frames == 10ULL + UINT32_MAX,
-	      "cycles count frames in 64 bits");
+	xcc_cons_complete(&c, 10, 0, 0);
+	xcc_cons_complete(&c, UINT32_MAX, UINT32_MAX, UINT64_MAX);
+	CHECK(c.stats.cycles == 2 && c.stats.frames == 10ULL + UINT32_MAX &&
+	      c.bytes == UINT32_MAX && c.events == 2,
+	      "cycles count frames and bytes in 64 bits");
 }
 
 /* With no delay, the verdict is exactly the ring macro's notify. */
@@ -107,7 +108,7 @@ static void test_prod_off_is_stock(void)
 		enum xcc_verdict v;
 
 		prod += rand() % 70;
-		v = xcc_prod_push(&pr, &c, prod, crossed);
+		v = xcc_prod_push(&pr, &c, prod, crossed, 0, 0);
 		crossings += crossed;
 		if (v != (crossed ? XCC_NOTIFY : XCC_QUIET))
 			bad++;
@@ -127,31 +128,31 @@ static void test_prod_static(void)
 
 	xcc_ctl_init(&c, &p);
 	xcc_prod_reset(&pr, 10);
-	CHECK(xcc_prod_push(&pr, &c, 12, false) == XCC_QUIET,
+	CHECK(xcc_prod_push(&pr, &c, 12, false, 0, 0) == XCC_QUIET,
 	      "static: push the peer does not wait for is quiet");
-	CHECK(xcc_prod_push(&pr, &c, 14, true) == XCC_ARM,
+	CHECK(xcc_prod_push(&pr, &c, 14, true, 0, 0) == XCC_ARM,
 	      "static: first wanted push arms the timer");
-	CHECK(xcc_prod_push(&pr, &c, 20, false) == XCC_QUIET &&
-	      xcc_prod_push(&pr, &c, 25, true) == XCC_QUIET,
+	CHECK(xcc_prod_push(&pr, &c, 20, false, 0, 0) == XCC_QUIET &&
+	      xcc_prod_push(&pr, &c, 25, true, 0, 0) == XCC_QUIET,
 	      "static: later pushes are held without a second arm");
 	CHECK(pr.pending == 13 && pr.owed, "static: 13 frames held");
-	CHECK(xcc_prod_expire(&pr, &c, 13), "static: expiry notifies a waiting peer");
+	CHECK(xcc_prod_expire(&pr, &c, 13, 0), "static: expiry notifies a waiting peer");
 	CHECK(!pr.owed && c.stats.timer_flush == 1 && c.stats.notify_sent == 1,
 	      "static: expiry settles, counted as a timer flush");
-	CHECK(!xcc_prod_expire(&pr, &c, 13), "static: a second expiry sends nothing");
+	CHECK(!xcc_prod_expire(&pr, &c, 13, 0), "static: a second expiry sends nothing");
 	CHECK(c.stats.notify_deferred == 3 && xcc_stats_saved(&c.stats) == 2,
 	      "static: 3 pushes deferred, 2 notifications saved");
 
 	/* The peer polled by itself and re-armed past the producer. */
-	CHECK(xcc_prod_push(&pr, &c, 30, true) == XCC_ARM, "static: next episode arms");
-	CHECK(!xcc_prod_expire(&pr, &c, 31),
+	CHECK(xcc_prod_push(&pr, &c, 30, true, 0, 0) == XCC_ARM, "static: next episode arms");
+	CHECK(!xcc_prod_expire(&pr, &c, 31, 0),
 	      "static: no content-free event when the peer caught up");
 	CHECK(c.stats.spurious_avoided == 1, "static: counted as spurious avoided");
 	/* The peer re-armed ahead of what is published (frame count). */
-	CHECK(xcc_prod_push(&pr, &c, 40, true) == XCC_ARM, "static: arms again");
-	CHECK(!xcc_prod_expire(&pr, &c, 48),
+	CHECK(xcc_prod_push(&pr, &c, 40, true, 0, 0) == XCC_ARM, "static: arms again");
+	CHECK(!xcc_prod_expire(&pr, &c, 48, 0),
 	      "static: an event beyond the producer is not due yet");
-	CHECK(xcc_prod_push(&pr, &c, 48, true) == XCC_ARM,
+	CHECK(xcc_prod_push(&pr, &c, 48, true, 0, 0) == XCC_ARM,
 	      "static: the push crossing it is held again");
 }
 
@@ -163,22 +164,22 @@ static void test_prod_frames(void)
 
 	xcc_ctl_init(&c, &p);
 	xcc_prod_reset(&pr, 0);
-	CHECK(xcc_prod_push(&pr, &c, 1, true) == XCC_ARM, "frames: 1 of 4 arms");
-	CHECK(xcc_prod_push(&pr, &c, 2, false) == XCC_QUIET, "frames: 2 of 4 held");
-	CHECK(xcc_prod_push(&pr, &c, 4, false) == XCC_NOTIFY, "frames: 4 of 4 notifies");
+	CHECK(xcc_prod_push(&pr, &c, 1, true, 0, 0) == XCC_ARM, "frames: 1 of 4 arms");
+	CHECK(xcc_prod_push(&pr, &c, 2, false, 0, 0) == XCC_QUIET, "frames: 2 of 4 held");
+	CHECK(xcc_prod_push(&pr, &c, 4, false, 0, 0) == XCC_NOTIFY, "frames: 4 of 4 notifies");
 	CHECK(c.stats.frame_hits == 1 && !pr.owed, "frames: counted as a frame hit");
-	CHECK(!xcc_prod_expire(&pr, &c, 2), "frames: the late timer sends nothing");
-	CHECK(xcc_prod_push(&pr, &c, 9, true) == XCC_NOTIFY,
+	CHECK(!xcc_prod_expire(&pr, &c, 2, 0), "frames: the late timer sends nothing");
+	CHECK(xcc_prod_push(&pr, &c, 9, true, 0, 0) == XCC_NOTIFY,
 	      "frames: a push of 5 at once notifies without holding");
 	CHECK(c.stats.notify_deferred == 3, "frames: immediate notify is not deferred");
 
 	/* usecs set to 0 while a notification is held: next push sends. */
-	CHECK(xcc_prod_push(&pr, &c, 10, true) == XCC_ARM, "change: held");
+	CHECK(xcc_prod_push(&pr, &c, 10, true, 0, 0) == XCC_ARM, "change: held");
 	p = P(0, 0, 64);
 	xcc_ctl_set(&c, &p);
-	CHECK(xcc_prod_push(&pr, &c, 11, false) == XCC_NOTIFY,
+	CHECK(xcc_prod_push(&pr, &c, 11, false, 0, 0) == XCC_NOTIFY,
 	      "change: delay now 0, the held notification goes with the next push");
-	CHECK(xcc_prod_push(&pr, &c, 11, false) == XCC_QUIET,
+	CHECK(xcc_prod_push(&pr, &c, 11, false, 0, 0) == XCC_QUIET,
 	      "change: an empty push is quiet");
 }
 
@@ -190,17 +191,17 @@ static void test_prod_wrap(void)
 
 	xcc_ctl_init(&c, &p);
 	xcc_prod_reset(&pr, 0xfffffffdu);
-	CHECK(xcc_prod_push(&pr, &c, 0xffffffffu, true) == XCC_ARM,
+	CHECK(xcc_prod_push(&pr, &c, 0xffffffffu, true, 0, 0) == XCC_ARM,
 	      "wrap: held below 2^32");
-	CHECK(xcc_prod_push(&pr, &c, 3, false) == XCC_QUIET && pr.pending == 6,
+	CHECK(xcc_prod_push(&pr, &c, 3, false, 0, 0) == XCC_QUIET && pr.pending == 6,
 	      "wrap: pending counts across the wrap (6)");
-	CHECK(xcc_prod_expire(&pr, &c, 0xfffffffeu),
+	CHECK(xcc_prod_expire(&pr, &c, 0xfffffffeu, 0),
 	      "wrap: event before the wrap is inside the window");
-	CHECK(xcc_prod_push(&pr, &c, 5, true) == XCC_ARM, "wrap: held again");
-	CHECK(!xcc_prod_expire(&pr, &c, 6), "wrap: event past prod is not due");
-	CHECK(xcc_prod_push(&pr, &c, 0x7, true) == XCC_ARM &&
-	      xcc_prod_expire(&pr, &c, 6), "wrap: crossing it is due");
-	CHECK(xcc_prod_push(&pr, &c, 0x80000010u, true) == XCC_NOTIFY,
+	CHECK(xcc_prod_push(&pr, &c, 5, true, 0, 0) == XCC_ARM, "wrap: held again");
+	CHECK(!xcc_prod_expire(&pr, &c, 6, 0), "wrap: event past prod is not due");
+	CHECK(xcc_prod_push(&pr, &c, 0x7, true, 0, 0) == XCC_ARM &&
+	      xcc_prod_expire(&pr, &c, 6, 0), "wrap: crossing it is due");
+	CHECK(xcc_prod_push(&pr, &c, 0x80000010u, true, 0, 0) == XCC_NOTIFY,
 	      "huge push (2^31 frames) crosses the threshold, no overflow");
 }
 
@@ -236,7 +237,7 @@ static void test_prod_never_strands(void)
 
 				prod += n;
 				crossed = (u32)(prod - event) < (u32)(prod - old);
-				switch (xcc_prod_push(&pr, &c, prod, crossed)) {
+				switch (xcc_prod_push(&pr, &c, prod, crossed, 0, 0)) {
 				case XCC_NOTIFY:
 					awake = true;
 					timer = false;
@@ -249,7 +250,7 @@ static void test_prod_never_strands(void)
 				}
 			} else if (what < 6 && timer) {	/* timer fires */
 				timer = false;
-				if (xcc_prod_expire(&pr, &c, event)) {
+				if (xcc_prod_expire(&pr, &c, event, 0)) {
 					if (cons == prod)
 						spurious++;
 					awake = true;
@@ -262,7 +263,7 @@ static void test_prod_never_strands(void)
 			}
 		}
 		/* Drain: the last timer, if any, fires. */
-		if (timer && xcc_prod_expire(&pr, &c, event))
+		if (timer && xcc_prod_expire(&pr, &c, event, 0))
 			awake = true;
 		if (!awake && (u32)(prod - cons) && (u32)(event - cons - 1) < (u32)(prod - cons))
 			stranded++;
@@ -279,16 +280,16 @@ static void test_consumer(void)
 	struct xcc_ctl c;
 
 	xcc_ctl_init(&c, &p);
-	CHECK(xcc_cons_complete(&c, 10, 0) == XCC_REARM_NOW, "cons off: re-arm now");
+	CHECK(xcc_cons_complete(&c, 10, 0, 0) == XCC_REARM_NOW, "cons off: re-arm now");
 	p = P(30, 0, 64);
 	xcc_ctl_set(&c, &p);
-	CHECK(xcc_cons_complete(&c, 0, 0) == XCC_REARM_NOW,
+	CHECK(xcc_cons_complete(&c, 0, 0, 0) == XCC_REARM_NOW,
 	      "cons: an idle poll always re-arms now");
-	CHECK(xcc_cons_complete(&c, 5, 0) == XCC_REARM_LATER,
+	CHECK(xcc_cons_complete(&c, 5, 0, 0) == XCC_REARM_LATER,
 	      "cons usecs: re-arm later (timer)");
 	p = P(30, 16, 64);
 	xcc_ctl_set(&c, &p);
-	CHECK(xcc_cons_complete(&c, 5, 0) == XCC_REARM_AHEAD,
+	CHECK(xcc_cons_complete(&c, 5, 0, 0) == XCC_REARM_AHEAD,
 	      "cons usecs+frames: re-arm ahead");
 	CHECK(xcc_event_distance(&c, 100) == 16, "distance: the frame threshold");
 	CHECK(xcc_event_distance(&c, 7) == 7, "distance: capped by what is reachable");
