@@ -17,7 +17,7 @@ KSRC ?=
 BUILD = build/$(KVER)
 MODULES = xen-netback xen-netfront
 
-.PHONY: all modules deps prepare unit checkpatch sparse check lab install \
+.PHONY: all modules deps prepare unit fuzz checkpatch sparse check lab install \
 	uninstall clean
 
 all: modules
@@ -41,6 +41,9 @@ modules: prepare
 unit:
 	@$(MAKE) -C selftests/unit run
 
+fuzz:
+	@$(MAKE) -C selftests/fuzz run
+
 checkpatch: prepare
 	@tools/checkpatch.sh $(BUILD)/src/linux/scripts/checkpatch.pl
 
@@ -50,6 +53,7 @@ sparse: prepare
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory modules
 	@$(MAKE) --no-print-directory checkpatch
 	@$(MAKE) --no-print-directory sparse
@@ -67,4 +71,3 @@ uninstall:
 
 clean:
 	rm -rf build
-	@$(MAKE) -C selftests/unit clean

@@ -22,8 +22,8 @@ if [ -z "${1:-}" ] && ! apt-cache show linux-image-amd64 >/dev/null 2>&1; then
 fi
 kver=${1:-$("$(dirname "$0")/kver.sh")}
 
-pkgs=(build-essential bc kmod xz-utils patch sparse python3
-      "linux-headers-$kver" linux-source-6.1)
+pkgs=(build-essential bc kmod xz-utils patch sparse python3 clang libclang-rt-14-dev
+      valgrind "linux-headers-$kver" linux-source-6.1)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

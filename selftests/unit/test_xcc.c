@@ -315,6 +315,152 @@ static void test_saved(void)
 	CHECK(xcc_stats_saved(&s) == 0, "saved never goes negative");
 }
 
+static struct xcc_params PA(u32 adapt)
+{
+	return (struct xcc_params){ .weight = 64, .adapt = adapt,
+				    .usecs_low = XCC_DEF_USECS_LOW,
+				    .usecs_high = XCC_DEF_USECS_HIGH,
+				    .pkt_rate_low = XCC_DEF_PKT_RATE_LOW,
+				    .pkt_rate_high = XCC_DEF_PKT_RATE_HIGH };
+}
+
+/* Feed @n polls of @frames each, @gap_ns apart; returns the time after. */
+static u64 polls(struct xcc_ctl *c, int n, u32 frames, u64 gap_ns, u64 t)
+{
+	while (n--) {
+		t += gap_ns;
+		xcc_cons_complete(c, frames, frames * 1500, t);
+	}
+	return t;
+}
+
+static void test_adaptive(void)
+{
+	struct xcc_params p = PA(XCC_ADAPT_OURS);
+	struct xcc_ctl c;
+	u64 t = 1000;
+	int i, max_seen = 0;
+
+	xcc_ctl_init(&c, &p);
+	CHECK(c.usecs == 0 && c.frames == 1, "adaptive starts with no delay");
+	CHECK(xcc_params_policy(&p) == XCC_POLICY_ADAPTIVE, "adapt selects adaptive");
+
+	/* Request/response: one frame per interrupt, 40 us apart. */
+	t = polls(&c, 1000, 1, 40000, t);
+	CHECK(c.usecs == 0 && c.stats.notify_deferred == 0,
+	      "request/response never gets a delay (usecs %u)", c.usecs);
+
+	/* Bulk: 8 frames per poll, 20 us apart (400k frames/s). */
+	t = polls(&c, 16, 8, 20000, t);
+	CHECK(c.usecs > 0 && c.usecs <= XCC_DEF_USECS_HIGH && c.frames > 1,
+	      "bulk gets a delay within two windows (usecs %u frames %u)",
+	      c.usecs, c.frames);
+
+	/* Back to request/response: the delay goes within a window. */
+	t = polls(&c, 8, 1, 40000, t);
+	CHECK(c.usecs == 0, "request/response again: no delay after one window");
+	t = polls(&c, 2000, 1, 40000, t);
+	CHECK(c.usecs == 0, "and it stays off");
+
+	/* A single burst in sparse traffic does not start a delay. */
+	for (i = 0; i < 20; i++) {
+		t = polls(&c, 8, 1, 40000, t);
+		t = polls(&c, 8, i == 10 ? 6 : 1, 40000, t);
+		if ((int)c.usecs > max_seen)
+			max_seen = c.usecs;
+	}
+	CHECK(max_seen == 0, "a single burst window is not enough (hysteresis)");
+
+	/* Bulk again, then idle: the first frame after idle sees no delay. */
+	t = polls(&c, 200, 16, 20000, t);
+	CHECK(c.usecs > 0, "bulk again: delay (usecs %u)", c.usecs);
+	t = polls(&c, 1, 1, 200000000ULL, t);
+	CHECK(c.usecs == 0, "after 200 ms idle it starts over with no delay");
+
+	/* A peer that stops answering produces nothing: nothing changes. */
+	t = polls(&c, 200, 16, 20000, t);
+	i = c.usecs;
+	CHECK(i > 0, "bulk: delay %d", i);
+	CHECK(c.ad.win_events < 8, "window state is bounded");
+}
+
+static void test_adaptive_budget(void)
+{
+	struct xcc_params p = PA(XCC_ADAPT_OURS);
+	struct xcc_ctl c;
+	u64 t = 1;
+	int i, over = 0;
+
+	p.budget_usecs = 40;
+	p.nic_usecs = 10;
+	CHECK(xcc_cap_usecs(&p) == 15, "budget 40 - nic 10 split in two: 15");
+	p.usecs_high = 10;
+	CHECK(xcc_cap_usecs(&p) == 10, "usecs-high below the share wins");
+	p.usecs_high = XCC_DEF_USECS_HIGH;
+	p.nic_usecs = 50;
+	CHECK(xcc_cap_usecs(&p) == 0, "a NIC delay beyond the budget leaves 0");
+	p.nic_usecs = 10;
+	xcc_ctl_init(&c, &p);
+	srand(7);
+	for (i = 0; i < 200000; i++) {
+		t += 1 + rand() % 50000;
+		xcc_cons_complete(&c, rand() % 64, 0, t);
+		if (c.usecs > 15)
+			over++;
+	}
+	CHECK(!over && c.stats.frames > 0, "random load never exceeds the budget share");
+	p.budget_usecs = 0;
+	p.usecs_high = 50;
+	xcc_ctl_set(&c, &p);
+	for (i = 0; i < 200000; i++) {
+		t += 1 + rand() % 3000;
+		xcc_cons_complete(&c, rand() % 64, 0, t);
+		if (c.usecs > 50)
+			over++;
+	}
+	CHECK(!over, "random load never exceeds usecs-high");
+	polls(&c, 10, UINT32_MAX / 2, 1, t);
+	CHECK(c.usecs <= 50, "2^31 frames per poll, 1 ns apart: no overflow");
+}
+
+static void test_dim(void)
+{
+	static const u32 profile_usecs[] = { 1, 8, 64, 128, 256 };
+	struct xcc_params p = PA(XCC_ADAPT_DIM);
+	u32 last = 0, changes = 0, bad = 0, k;
+	struct xcc_ctl c;
+	u64 t = 1000;
+	int i;
+
+	xcc_ctl_init(&c, &p);
+	CHECK(c.usecs == 8 && c.frames == 256, "dim starts at profile 1 (8 us)");
+	CHECK(xcc_params_policy(&p) == XCC_POLICY_DIM, "adapt selects dim");
+	t = polls(&c, 63, 4, 10000, t);
+	CHECK(c.usecs == 8, "no decision before 64 events");
+	last = c.usecs;
+	for (i = 0; i < 64 * 200; i++) {
+		/* throughput that grows with the delay: bulk-like */
+		u32 f = 2 + c.usecs / 4;
+
+		t = polls(&c, 1, f, 10000, t);
+		for (k = 0; k < 5 && c.usecs != profile_usecs[k]; k++)
+			;
+		bad += k == 5;
+		if (c.usecs != last) {
+			changes++;
+			last = c.usecs;
+		}
+	}
+	CHECK(!bad, "dim only uses its profile table");
+	CHECK(changes > 0 && changes < 200, "dim moves and settles (%u changes)", changes);
+	CHECK(c.usecs >= 64, "dim climbs when throughput improves with delay (%u us)",
+	      c.usecs);
+	/* A window older than a second is dropped, not decided on. */
+	k = c.usecs;
+	t = polls(&c, 10, 1, 2000000000ULL, t);
+	CHECK(c.usecs == k, "stale windows are dropped");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -327,6 +473,9 @@ int main(void)
 	test_prod_never_strands();
 	test_consumer();
 	test_saved();
+	test_adaptive();
+	test_adaptive_budget();
+	test_dim();
 	printf("1..%d\n", tests);
 	printf("%d passed, %d failed\n", tests - failures, failures);
 	return failures ? 1 : 0;

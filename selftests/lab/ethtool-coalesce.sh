@@ -1,0 +1,196 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# ethtool coalesce conformance of one xen-netcoal device, in the style of
+# tools/testing/selftests/drivers/net/netdevsim/ethtool-coalesce.sh.
+# Runs in dom0 (vifD.N, bash) and in the guest (ethN, busybox sh).
+#
+#   ethtool-coalesce.sh DEV MODULE     (MODULE: xen_netback | xen_netfront)
+#
+# Prints one line per check group:  @@SUB ok|not ok|skip NAME [# reason]
+# and "# ..." diagnostics. Leaves every knob at its default.
+
+DEV=${1:?dev}
+MOD=${2:?module}
+SYS=/sys/class/net/$DEV/coalesce
+MAX=$(cat /sys/module/"$MOD"/parameters/coalesce_max_usecs 2>/dev/null || echo 1000)
+FMAX=256
+USECS="rx-usecs tx-usecs"
+FRAMES="rx-frames tx-frames"
+# fields the kernel must refuse (not in supported_coalesce_params)
+UNSUPPORTED="rx-usecs-irq rx-frames-irq tx-usecs-irq tx-frames-irq stats-block-usecs rx-frames-low rx-frames-high tx-frames-low tx-frames-high"
+
+ERR=""
+fail() { ERR="${ERR:+$ERR; }$*"; echo "# $DEV: $*"; }
+sub() { # sub NAME : report the group, reset ERR
+	if [ -z "$ERR" ]; then echo "@@SUB ok $1"; else echo "@@SUB not ok $1 # $ERR"; fi
+	ERR=""
+}
+
+get() { ethtool -c "$DEV" 2>/dev/null | sed -n "s/^$1: *//p" | head -1; }
+state() { ethtool -c "$DEV" 2>/dev/null | grep -v '^Coalesce parameters'; }
+sysget() { cat "$SYS/$1" 2>/dev/null; }
+set_ok() { # set_ok FIELD VAL [FIELD VAL]... : must succeed and read back
+	if ! out=$(ethtool -C "$DEV" "$@" 2>&1); then
+		fail "ethtool -C $* refused: $out"; return 1
+	fi
+	while [ $# -ge 2 ]; do
+		g=$(get "$1")
+		[ "$g" = "$2" ] || fail "$1: set $2, read back '$g'"
+		shift 2
+	done
+}
+set_bad() { # set_bad FIELD VAL... : must fail and leave the state unchanged
+	before=$(state)
+	if ethtool -C "$DEV" "$@" > /dev/null 2>&1; then
+		fail "ethtool -C $* accepted (must be rejected)"
+	fi
+	after=$(state)
+	[ "$before" = "$after" ] || fail "state changed by rejected 'ethtool -C $*'"
+}
+reset() {
+	ethtool -C "$DEV" rx-usecs 0 rx-frames 0 tx-usecs 0 tx-frames 0 > /dev/null 2>&1
+	ethtool -C "$DEV" adaptive-rx off adaptive-tx off > /dev/null 2>&1
+	[ -w "$SYS/weight" ] && echo 64 > "$SYS/weight"
+}
+
+# --- 1. get works and lists the fields ---------------------------------------
+if ! out=$(ethtool -c "$DEV" 2>&1); then
+	fail "ethtool -c failed: $out"
+else
+	for f in $USECS $FRAMES; do
+		[ -n "$(get "$f")" ] || fail "ethtool -c shows no $f"
+	done
+fi
+sub "get-coalesce"
+reset
+
+# --- 2. every supported field across its range --------------------------------
+for f in $USECS; do
+	for v in 0 1 2 7 50 100 $((MAX / 2)) $((MAX - 1)) "$MAX" 0; do set_ok "$f" "$v"; done
+done
+for f in $FRAMES; do
+	u=${f%-frames}-usecs
+	set_ok "$u" 100
+	for v in 0 1 2 16 64 $((FMAX - 1)) "$FMAX" 0; do set_ok "$f" "$v"; done
+	set_ok "$u" 0
+	set_ok "$f" 1          # 1 frame = notify on every frame: no time bound needed
+	set_ok "$f" 0
+done
+set_ok rx-usecs 10 tx-usecs 20 rx-frames 3 tx-frames 4
+reset
+sub "supported fields across their range"
+
+# low/high and rate fields parameterise the adaptive law
+for pair in "rx-usecs-low 10" "rx-usecs-high 500" "tx-usecs-low 10" "tx-usecs-high 500" \
+	"pkt-rate-low 1000" "pkt-rate-high 100000" "sample-interval 1"; do
+	# shellcheck disable=SC2086
+	set_ok $pair
+done
+sub "adaptive parameters (usecs-low/high, pkt-rate-low/high, sample-interval)"
+
+# --- 3. out-of-range values: rejected, state unchanged -------------------------
+set_ok rx-usecs 11 tx-usecs 12
+for f in $USECS; do set_bad "$f" $((MAX + 1)); set_bad "$f" 100000; done
+for f in $FRAMES; do set_bad "$f" $((FMAX + 1)); set_bad "$f" 100000; done
+reset
+set_bad rx-frames 2     # frames > 1 without a time bound
+set_bad tx-frames 8
+set_bad rx-usecs-high $((MAX + 1))
+sub "out-of-range values rejected, state unchanged"
+
+# --- 4. unsupported fields: rejected, state unchanged --------------------------
+set_ok rx-usecs 5
+for f in $UNSUPPORTED; do set_bad "$f" 3; done
+set_bad cqe-mode-rx on
+set_bad cqe-mode-tx on
+reset
+sub "unsupported fields rejected, state unchanged"
+
+# --- 5. adaptive on/off ----------------------------------------------------------
+if out=$(ethtool -C "$DEV" adaptive-rx on 2>&1); then
+	a=$(ethtool -c "$DEV" | sed -n 's/^Adaptive RX: *\([a-z]*\).*/\1/p')
+	[ "$a" = on ] || fail "adaptive-rx: set on, read '$a'"
+	[ "$(sysget adaptive_rx)" = 1 ] || fail "sysfs adaptive_rx is '$(sysget adaptive_rx)' after adaptive-rx on"
+	ethtool -C "$DEV" adaptive-tx on > /dev/null 2>&1 || fail "adaptive-tx on refused"
+	reset
+	a=$(ethtool -c "$DEV" | sed -n 's/^Adaptive RX: *\([a-z]*\).*/\1/p')
+	[ "$a" = off ] || fail "adaptive-rx: set off, read '$a'"
+	sub "adaptive-rx/tx on and off"
+else
+	before=$(state)
+	[ "$before" = "$(state)" ] || fail "state changed"
+	echo "@@SUB skip adaptive-rx/tx on and off # adaptive refused: $out"
+fi
+
+# --- 6. per-queue get/set --------------------------------------------------------
+# shellcheck disable=SC2012
+nq=$(ls -d /sys/class/net/"$DEV"/queues/tx-* 2>/dev/null | wc -l)
+echo "# $DEV: $nq queue(s)"
+if ! out=$(ethtool --per-queue "$DEV" queue_mask 0x1 --show-coalesce 2>&1); then
+	fail "per-queue show refused: $out"
+else
+	if ! out=$(ethtool --per-queue "$DEV" queue_mask 0x1 --coalesce rx-usecs 77 tx-usecs 33 2>&1); then
+		fail "per-queue set refused: $out"
+	fi
+	q0=$(ethtool --per-queue "$DEV" queue_mask 0x1 --show-coalesce 2>&1 | sed -n 's/^rx-usecs: *//p' | head -1)
+	[ "$q0" = 77 ] || fail "queue 0 rx-usecs: set 77, read '$q0'"
+	if [ "$nq" -ge 2 ]; then
+		q1=$(ethtool --per-queue "$DEV" queue_mask 0x2 --show-coalesce 2>&1 | sed -n 's/^rx-usecs: *//p' | head -1)
+		[ "$q1" = 0 ] || fail "queue 1 rx-usecs changed by a queue-0 set: '$q1'"
+		ethtool --per-queue "$DEV" queue_mask 0x3 --coalesce rx-usecs 55 > /dev/null 2>&1 || fail "per-queue set on mask 0x3 refused"
+		q1=$(ethtool --per-queue "$DEV" queue_mask 0x2 --show-coalesce 2>&1 | sed -n 's/^rx-usecs: *//p' | head -1)
+		[ "$q1" = 55 ] || fail "queue 1 rx-usecs: set 55, read '$q1'"
+	fi
+	bad=$(printf '0x%x' $((1 << nq)))
+	if ethtool --per-queue "$DEV" queue_mask "$bad" --coalesce rx-usecs 5 > /dev/null 2>&1; then
+		fail "per-queue set on missing queue (mask $bad) accepted"
+	fi
+	ethtool --per-queue "$DEV" queue_mask 0x1 --coalesce rx-usecs $((MAX + 1)) > /dev/null 2>&1 &&
+		fail "per-queue out-of-range rx-usecs accepted"
+fi
+reset
+ethtool --per-queue "$DEV" queue_mask "$(printf "0x%x" $(((1 << nq) - 1)))" --coalesce rx-usecs 0 tx-usecs 0 > /dev/null 2>&1
+sub "per-queue get/set"
+
+# --- 7. sysfs group agrees with ethtool --------------------------------------------
+if [ ! -d "$SYS" ]; then
+	fail "no $SYS"
+else
+	for a in rx_usecs rx_frames tx_usecs tx_frames weight adaptive_rx adaptive_tx; do
+		[ -f "$SYS/$a" ] || fail "missing $SYS/$a"
+	done
+	set_ok rx-usecs 123 tx-usecs 45 rx-frames 8 tx-frames 4
+	for p in rx_usecs:123 tx_usecs:45 rx_frames:8 tx_frames:4; do
+		[ "$(sysget "${p%%:*}")" = "${p#*:}" ] || fail "sysfs ${p%%:*}='$(sysget "${p%%:*}")', ethtool set ${p#*:}"
+	done
+	echo 321 > "$SYS/rx_usecs" 2>/dev/null || fail "write rx_usecs=321 refused"
+	echo 16 > "$SYS/tx_frames" 2>/dev/null || fail "write tx_frames=16 refused"
+	[ "$(get rx-usecs)" = 321 ] || fail "ethtool rx-usecs='$(get rx-usecs)' after sysfs write 321"
+	[ "$(get tx-frames)" = 16 ] || fail "ethtool tx-frames='$(get tx-frames)' after sysfs write 16"
+	[ "$(sysget weight)" = 64 ] || fail "weight default is '$(sysget weight)', not 64"
+	for w in 1 32 64; do
+		echo "$w" > "$SYS/weight" 2>/dev/null || fail "write weight=$w refused"
+		[ "$(sysget weight)" = "$w" ] || fail "weight: wrote $w, read '$(sysget weight)'"
+	done
+fi
+reset
+sub "sysfs coalesce group agrees with ethtool"
+
+if [ -d "$SYS" ]; then
+	echo 9 > "$SYS/rx_usecs"
+	for p in "rx_usecs $((MAX + 1))" "tx_usecs $((MAX + 1))" "rx_frames $((FMAX + 1))" "tx_frames 100000" \
+		"weight 0" "weight 65" "adaptive_rx 2" "adaptive_tx 7" "rx_usecs -1" "rx_usecs abc"; do
+		a=${p%% *}; v=${p#* }
+		before=$(sysget "$a"); bstate=$(state)
+		if (echo "$v" > "$SYS/$a") 2>/dev/null; then
+			fail "sysfs $a=$v accepted"
+		fi
+		[ "$(sysget "$a")" = "$before" ] || fail "sysfs $a changed by rejected write $v"
+		[ "$(state)" = "$bstate" ] || fail "ethtool state changed by rejected sysfs $a=$v"
+	done
+	reset
+	[ "$(sysget rx_usecs)" = 0 ] || fail "reset failed"
+else
+	fail "no $SYS"
+fi
+sub "sysfs out-of-range writes rejected, state unchanged"
