@@ -213,16 +213,17 @@ int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
  * @x: the queue's controller state, under tx_lock
  * @slot_available: the ring can take another packet after this one
  *
- * With tx coalescing on, requests of a packet the stack says is
+ * While the lever holds notifications (a delay in effect, static or
+ * chosen by an adaptive policy), requests of a packet the stack says is
  * followed by more (xmit_more) are pushed with the last one, unless the
- * ring is about to stop the queue.
+ * ring is about to stop the queue. The lever's state is read under
+ * tx_lock, under which all its pushes happen.
  *
  * Return: true to skip the push of this packet's requests.
  */
 bool xcc_nf_tx_hold(struct xcc_nf_queue *x, bool slot_available)
 {
-	return slot_available && netdev_xmit_more() &&
-	       READ_ONCE(x->tx.req.usecs);
+	return slot_available && netdev_xmit_more() && x->tx.ctl.usecs;
 }
 
 /**
