@@ -218,10 +218,12 @@ bool xcc_nb_poll(struct xenvif_queue *queue, int work_done, int budget)
  * xcc_nb_final_check() - RING_FINAL_CHECK_FOR_REQUESTS with a distance
  * @queue: the queue
  *
- * Asks for the next interrupt rx_dist requests ahead (1 = stock). A
- * distance above 1 is always followed by the lever's timer.
+ * Asks for the next interrupt rx_dist requests ahead (1: exactly the
+ * stock final check). With a distance above 1, fewer waiting requests
+ * than the distance are left to the lever's timer, which is armed after
+ * the event index is written, so a far event never lacks a timer.
  *
- * Return: non-zero if requests are waiting.
+ * Return: non-zero if the poll must run now.
  */
 int xcc_nb_final_check(struct xenvif_queue *queue)
 {
@@ -229,18 +231,17 @@ int xcc_nb_final_check(struct xenvif_queue *queue)
 	u32 dist = READ_ONCE(queue->xcc.rx_dist);
 	int more;
 
-	more = RING_HAS_UNCONSUMED_REQUESTS(ring);
-	if (more)
+	if (dist <= 1) {
+		RING_FINAL_CHECK_FOR_REQUESTS(ring, more);
 		return more;
+	}
+	WRITE_ONCE(queue->xcc.rx_dist, 1);
 	ring->sring->req_event = ring->req_cons + dist;
 	virt_mb(); /* frontend sees the event before we look at req_prod */
-	more = RING_HAS_UNCONSUMED_REQUESTS(ring);
-	if (dist > 1) {
-		WRITE_ONCE(queue->xcc.rx_dist, 1);
-		if (!more)
-			xcc_chan_arm(&queue->xcc.rx);
-	}
-	return more;
+	if (RING_HAS_UNCONSUMED_REQUESTS(ring) >= dist)
+		return 1;
+	xcc_chan_arm(&queue->xcc.rx);
+	return 0;
 }
 
 /**
