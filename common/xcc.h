@@ -26,7 +26,7 @@
 
 /* Defaults of the adaptive policy's bounds. */
 #define XCC_DEF_USECS_LOW	4U
-#define XCC_DEF_USECS_HIGH	100U
+#define XCC_DEF_USECS_HIGH	128U
 #define XCC_DEF_PKT_RATE_LOW	1000U
 #define XCC_DEF_PKT_RATE_HIGH	1000000U
 
@@ -181,26 +181,38 @@ struct xcc_dim {
 
 /**
  * struct xcc_adaptive - state of the xcc adaptive policy (see xcc_adapt.c)
- * @win_start_ns: time the current sample window started
- * @last_ns: time of the last event (idle detection)
+ * @win_start_ns: time the current window started
+ * @last_ns: time of the last frame or event (idle detection)
  * @win_frames: frames seen in the window
- * @win_events: notifications (or polls with work) in the window
- * @batch16: frames per event of the last window, x16
- * @rate: frames per second of the last window
- * @votes: consecutive windows asking for a delay (hysteresis)
- * @backoff: windows to wait before trying a delay again
- * @backoff_len: next backoff length (doubles on every failed try)
+ * @win_events: events (interrupts caused or taken) in the window
+ * @ref_rate: frames per second measured with no delay
+ * @ref_batch16: frames per event measured with no delay, x16
+ * @hold_rate: frames per second under the delay (last HOLD window)
+ * @hold_usecs: delay to return to after a CHECK window
+ * @retreat_rate: @ref_rate when the policy last gave a delay up
+ * @retreat_batch16: @ref_batch16 then
+ * @backoff: windows to wait before the next probe
+ * @backoff_len: length of the last backoff (0: none yet)
+ * @phase: MEASURE, PROBE, HOLD or CHECK
+ * @votes: consecutive windows asking for a probe
+ * @windows: HOLD windows since the last CHECK
  */
 struct xcc_adaptive {
 	u64 win_start_ns;
 	u64 last_ns;
 	u32 win_frames;
 	u32 win_events;
-	u32 batch16;
-	u32 rate;
-	u32 votes;
-	u32 backoff;
-	u32 backoff_len;
+	u32 ref_rate;
+	u32 ref_batch16;
+	u32 hold_rate;
+	u32 hold_usecs;
+	u32 retreat_rate;
+	u32 retreat_batch16;
+	u16 backoff;
+	u16 backoff_len;
+	u8 phase;
+	u8 votes;
+	u8 windows;
 };
 
 /**

@@ -2,46 +2,83 @@
 /*
  * The xcc adaptive policy.
  *
- * A delay only pays when it lets several frames share one interrupt. On
- * a request/response flow with one request outstanding it never does:
- * the next frame waits for the answer to this one, so each interrupt
- * carries one frame whatever the delay, and the delay is pure latency.
- * On a bulk flow frames overlap their processing, and the longer the
- * delay the more of them share an interrupt.
+ * A delay pays only when it lets several frames share one interrupt
+ * without slowing the flow down. A bulk flow keeps its rate (the sender
+ * keeps the ring busy) while its frames pile up behind the delay. A
+ * closed-loop request/response flow does not: with N requests in
+ * flight, each delayed frame delays the next request, so its rate falls
+ * as the delay grows, and whatever batching appears is made by the
+ * delay itself. The policy tells the two apart by trying a delay and
+ * watching the rate, in windows of a few events (interrupts the lever
+ * takes or causes) and at least XCC_AD_WIN_FRAMES frames, so that rates
+ * measured with and without a delay cover comparable stretches:
  *
- * The policy therefore watches frames per event (interrupt caused or
- * taken by the lever) over windows of 8 events:
+ *  MEASURE  no delay; the window's rate and frames per event are the
+ *           reference. Two windows in a row at pkt_rate_low or more
+ *           (a single burst is not enough) start a PROBE, unless a
+ *           backoff is running. A flow that changed character since the
+ *           last retreat (four times as fast, or events now carrying
+ *           several frames where they carried one) ends the backoff.
+ *  PROBE    one short window with the delay aimed at XCC_AD_TARGET frames
+ *           per event at the reference rate, at most XCC_AD_PROBE_USECS
+ *           (a probe that fails costs little). It is kept (HOLD) only if
+ *           the rate stayed within 10% of the reference and frames per
+ *           event at least doubled (or reached the target); otherwise back to MEASURE, and the
+ *           next probe waits twice as long as the last (up to
+ *           XCC_AD_BACKOFF_MAX windows). A flow that never gains pays
+ *           for one short window, ever more rarely.
+ *  HOLD     while the rate holds (within 10% of the reference) the delay
+ *           doubles each window up to the cap: for a flow the delay does
+ *           not slow, more delay only means fewer interrupts and less
+ *           CPU. When the rate falls it runs a CHECK and comes back
+ *           with half the delay (not below usecs_low). The frame threshold is a quarter ring (XCC_AD_FRAMES), so no
+ *           ring fills behind a held notification. Under 1.5 frames per
+ *           event over 8 events (the flow went sparse or
+ *           request/response) it drops the delay at once. Every XCC_AD_RECHECK windows it runs one
+ *           CHECK.
+ *  CHECK    one short window with no delay: if the rate is then more
+ *           than 10% above the rate under the delay, the delay was
+ *           slowing the flow (a closed loop batching itself): back to
+ *           MEASURE with a backoff. Otherwise back to HOLD, with the
+ *           rate just measured as the new reference.
  *
- *  - with no delay, a window in which some events carried more than one
- *    frame (>= 1.25 on average) and the rate is at least pkt_rate_low is
- *    a vote for a delay; two windows in a row (hysteresis: a single burst
- *    is not enough) start one;
- *  - with a delay, a window averaging under 1.5 frames per event means
- *    the delay buys nothing: it is dropped at once, and the next try
- *    waits 1, 2, 4 ... 64 windows (so a request/response flow pays for at
- *    most one window of delay, ever more rarely);
- *  - the delay aims at XCC_AD_TARGET frames per event at the measured
- *    rate (usecs = target / rate), between usecs_low and the cap
- *    (usecs_high, or the lever's share of the latency budget), and only
- *    moves when the aim differs by more than a quarter; the frame
- *    threshold is the target, so a fast flow is notified by count long
- *    before the delay ends, and a ring never fills behind a held
- *    notification;
- *  - after 100 ms without any frame or event it starts again from no
- *    delay: the first frame after idle gets stock latency.
- *
- * A peer that stops answering produces no events and no frames for this
- * lever, so nothing is decided from its silence.
+ * The delay never exceeds the cap (usecs_high, or the lever's share of
+ * the latency budget, see xcc_cap_usecs()). After XCC_AD_IDLE_NS (1 ms)
+ * without frames or events the policy starts over with no delay, keeping
+ * its backoff: the first frames after a pause get stock latency. A peer that stops answering
+ * produces neither frames nor events on the lever, so nothing is decided
+ * from its silence. Everything is O(1) integer arithmetic; divisions
+ * happen once per window.
  */
 #include "xcc.h"
 
 #define XCC_AD_WIN_EVENTS	8
-#define XCC_AD_IDLE_NS		100000000ULL
-#define XCC_AD_START_BATCH16	20	/* 1.25 frames per event */
+#define XCC_AD_PROBE_EVENTS	4
+#define XCC_AD_WIN_FRAMES	32
+#define XCC_AD_IDLE_NS		1000000ULL	/* 1 ms */
 #define XCC_AD_KEEP_BATCH16	24	/* 1.5 frames per event */
+#define XCC_AD_MULTI_BATCH16	20	/* 1.25: events carry several frames */
 #define XCC_AD_VOTES		2
-#define XCC_AD_BACKOFF_MAX	64
-#define XCC_AD_TARGET		16	/* frames per event aimed at */
+#define XCC_AD_BACKOFF_FIRST	8
+#define XCC_AD_BACKOFF_SPARSE	64	/* first backoff when events carry 1 frame */
+#define XCC_AD_BACKOFF_MAX	1024
+#define XCC_AD_RECHECK		32
+#define XCC_AD_TARGET		16	/* frames per event a probe aims at */
+#define XCC_AD_PROBE_USECS	16	/* longest probe delay */
+#define XCC_AD_FRAMES		64	/* frame threshold: a quarter ring */
+
+enum xcc_ad_phase {
+	XCC_AD_MEASURE,
+	XCC_AD_PROBE,
+	XCC_AD_HOLD,
+	XCC_AD_CHECK,
+};
+
+static void xcc_adapt_set(struct xcc_ctl *c, u32 usecs)
+{
+	c->usecs = usecs;
+	c->frames = usecs ? XCC_AD_FRAMES : 1;
+}
 
 /**
  * xcc_adapt_reset() - start the adaptive policy with no delay
@@ -49,22 +86,19 @@
  */
 void xcc_adapt_reset(struct xcc_ctl *c)
 {
-	c->ad = (struct xcc_adaptive){ .backoff_len = 1 };
-	c->usecs = 0;
-	c->frames = 1;
+	c->ad = (struct xcc_adaptive){ .phase = XCC_AD_MEASURE };
+	xcc_adapt_set(c, 0);
 }
 
-/* Delay that makes XCC_AD_TARGET frames arrive at the window's rate. */
-static u32 xcc_adapt_target(const struct xcc_ctl *c, u64 dt_ns, u32 cap)
+/* Delay that lets XCC_AD_TARGET frames arrive at @rate frames/s. */
+static u32 xcc_adapt_target(const struct xcc_ctl *c, u32 rate, u32 cap)
 {
-	const struct xcc_adaptive *a = &c->ad;
 	u32 low = c->params.usecs_low ? c->params.usecs_low : 1;
 	u64 us;
 
-	if (!a->win_frames)
+	if (!rate)
 		return cap;
-	us = (u64)XCC_AD_TARGET * dt_ns / ((u64)a->win_frames * 1000);
-
+	us = (u64)XCC_AD_TARGET * 1000000 / rate;
 	if (us > cap)
 		us = cap;
 	if (us < low)
@@ -72,42 +106,141 @@ static u32 xcc_adapt_target(const struct xcc_ctl *c, u64 dt_ns, u32 cap)
 	return us;
 }
 
-static void xcc_adapt_decide(struct xcc_ctl *c, u64 dt_ns)
+/* Back to no delay; the next probe waits for the backoff. */
+static void xcc_adapt_retreat(struct xcc_ctl *c)
+{
+	struct xcc_adaptive *a = &c->ad;
+
+	if (!a->backoff_len)
+		a->backoff_len = a->ref_batch16 > 16 ? XCC_AD_BACKOFF_FIRST :
+						       XCC_AD_BACKOFF_SPARSE;
+	else if (a->backoff_len < XCC_AD_BACKOFF_MAX)
+		a->backoff_len *= 2;
+	a->backoff = a->backoff_len;
+	a->retreat_rate = a->ref_rate;
+	a->retreat_batch16 = a->ref_batch16;
+	a->votes = 0;
+	a->phase = XCC_AD_MEASURE;
+	xcc_adapt_set(c, 0);
+}
+
+/*
+ * The flow is not the one that made the policy retreat: its events now
+ * carry several frames where they carried one, or it runs four times as
+ * fast. (A slower flow is no reason to try sooner; other levers' probes
+ * slow a closed loop down for a window.)
+ */
+static bool xcc_adapt_changed(const struct xcc_adaptive *a, u32 rate,
+			      u32 batch16)
+{
+	return (a->retreat_batch16 < XCC_AD_MULTI_BATCH16 &&
+		batch16 >= XCC_AD_MULTI_BATCH16) ||
+	       (u64)rate > 4ULL * a->retreat_rate;
+}
+
+/* rate is significantly (10%) below ref */
+static bool xcc_adapt_slower(u32 rate, u32 ref)
+{
+	return (u64)rate * 10 < (u64)ref * 9;
+}
+
+static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 {
 	struct xcc_adaptive *a = &c->ad;
 	u32 cap = xcc_cap_usecs(&c->params), t;
-	bool busy = a->rate >= c->params.pkt_rate_low;
 
-	if (!c->usecs) {
+	switch (a->phase) {
+	case XCC_AD_MEASURE:
+		a->ref_rate = rate;
+		a->ref_batch16 = batch16;
+		if (a->backoff && xcc_adapt_changed(a, rate, batch16)) {
+			a->backoff = 0;
+			a->backoff_len = 0;
+		}
 		if (a->backoff) {
 			a->backoff--;
 			a->votes = 0;
-		} else if (cap && busy && a->batch16 >= XCC_AD_START_BATCH16) {
+		} else if (cap && rate >= c->params.pkt_rate_low) {
 			if (++a->votes >= XCC_AD_VOTES) {
 				a->votes = 0;
-				c->usecs = xcc_adapt_target(c, dt_ns, cap);
-				c->frames = XCC_AD_TARGET;
+				a->phase = XCC_AD_PROBE;
+				t = xcc_adapt_target(c, rate, cap);
+				xcc_adapt_set(c, t < XCC_AD_PROBE_USECS ? t :
+						 XCC_AD_PROBE_USECS);
 			}
 		} else {
 			a->votes = 0;
 		}
-		return;
+		break;
+	case XCC_AD_PROBE:
+		if (xcc_adapt_slower(rate, a->ref_rate) ||
+		    batch16 < XCC_AD_KEEP_BATCH16 ||
+		    ((u64)batch16 < 2ULL * a->ref_batch16 &&
+		     batch16 < XCC_AD_TARGET * 16)) {
+			xcc_adapt_retreat(c);
+			break;
+		}
+		a->phase = XCC_AD_HOLD;
+		a->backoff_len = 0;
+		a->windows = 0;
+		break;
+	case XCC_AD_HOLD:
+		if (batch16 < XCC_AD_KEEP_BATCH16 || !cap) {
+			xcc_adapt_retreat(c);
+			break;
+		}
+		a->hold_rate = rate;
+		if (xcc_adapt_slower(rate, a->ref_rate)) {
+			/* Slower: check without delay, return with half. */
+			t = c->usecs / 2;
+			a->hold_usecs = t > c->params.usecs_low ? t :
+					c->params.usecs_low;
+		} else if (++a->windows < XCC_AD_RECHECK) {
+			t = c->usecs * 2;
+			xcc_adapt_set(c, t < cap ? t : cap);
+			break;
+		} else {
+			a->hold_usecs = c->usecs;
+		}
+		a->phase = XCC_AD_CHECK;
+		xcc_adapt_set(c, 0);
+		break;
+	case XCC_AD_CHECK:
+		if (xcc_adapt_slower(a->hold_rate, rate)) {
+			a->ref_batch16 = batch16;
+			xcc_adapt_retreat(c);
+			break;
+		}
+		a->ref_rate = rate;
+		a->ref_batch16 = batch16;
+		a->windows = 0;
+		a->phase = XCC_AD_HOLD;
+		xcc_adapt_set(c, a->hold_usecs < cap ? a->hold_usecs : cap);
+		break;
 	}
+}
 
-	if (!cap || !busy || a->batch16 < XCC_AD_KEEP_BATCH16) {
-		c->usecs = 0;
-		c->frames = 1;
-		a->backoff = a->backoff_len;
-		if (a->backoff_len < XCC_AD_BACKOFF_MAX)
-			a->backoff_len *= 2;
-		return;
+static void xcc_adapt_window(struct xcc_adaptive *a, u64 now_ns)
+{
+	a->win_frames = 0;
+	a->win_events = 0;
+	a->win_start_ns = now_ns;
+}
+
+/*
+ * After a pause the first frames get no delay and the flow is measured
+ * again; what the backoff learnt about the flow is kept.
+ */
+static void xcc_adapt_idle(struct xcc_ctl *c, u64 now_ns)
+{
+	struct xcc_adaptive *a = &c->ad;
+
+	if (a->phase != XCC_AD_MEASURE) {
+		a->phase = XCC_AD_MEASURE;
+		xcc_adapt_set(c, 0);
 	}
-	a->backoff_len = 1;
-	t = xcc_adapt_target(c, dt_ns, cap);
-	if (t > c->usecs + c->usecs / 4 || t + t / 4 < c->usecs)
-		c->usecs = t;
-	if (c->usecs > cap)
-		c->usecs = cap;
+	a->votes = 0;
+	xcc_adapt_window(a, now_ns);
 }
 
 /**
@@ -117,31 +250,39 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u64 dt_ns)
  * @event: an interrupt was caused or taken
  * @now_ns: monotonic time
  *
- * O(1); decides once per window of 8 events.
+ * O(1); decides once per window of events.
  */
 void xcc_adapt_update(struct xcc_ctl *c, u32 frames, bool event, u64 now_ns)
 {
 	struct xcc_adaptive *a = &c->ad;
-	u64 dt, rate;
+	u32 need = a->phase == XCC_AD_PROBE || a->phase == XCC_AD_CHECK ?
+		   XCC_AD_PROBE_EVENTS : XCC_AD_WIN_EVENTS;
+	u64 dt, rate, batch;
 
-	if (!a->last_ns || now_ns - a->last_ns > XCC_AD_IDLE_NS) {
-		xcc_adapt_reset(c);
-		a->win_start_ns = now_ns;
-	}
+	if (!a->last_ns || now_ns - a->last_ns > XCC_AD_IDLE_NS)
+		xcc_adapt_idle(c, now_ns);
 	a->last_ns = now_ns;
 	a->win_frames += frames;
 	a->win_events += event;
-	if (a->win_events < XCC_AD_WIN_EVENTS)
+
+	/* A held flow that stopped batching gives the delay up at once. */
+	if (a->phase == XCC_AD_HOLD && a->win_events >= XCC_AD_WIN_EVENTS &&
+	    (u64)a->win_frames * 16 < (u64)a->win_events * XCC_AD_KEEP_BATCH16) {
+		xcc_adapt_retreat(c);
+		xcc_adapt_window(a, now_ns);
+		return;
+	}
+	/* At least @need events and XCC_AD_WIN_FRAMES frames, or 4 * @need
+	 * events when events carry few frames.
+	 */
+	if (a->win_events < need ||
+	    (a->win_frames < XCC_AD_WIN_FRAMES && a->win_events < 4 * need))
 		return;
 
 	dt = now_ns - a->win_start_ns;
-	if (!dt)
-		dt = 1;
-	a->batch16 = (u32)((u64)a->win_frames * 16 / a->win_events);
-	rate = (u64)a->win_frames * 1000000000ULL / dt;
-	a->rate = rate > 0xffffffffULL ? 0xffffffffU : (u32)rate;
-	xcc_adapt_decide(c, dt);
-	a->win_frames = 0;
-	a->win_events = 0;
-	a->win_start_ns = now_ns;
+	rate = (u64)a->win_frames * 1000000000ULL / (dt ? dt : 1);
+	batch = (u64)a->win_frames * 16 / a->win_events;
+	xcc_adapt_decide(c, rate > 0xffffffffULL ? 0xffffffffU : (u32)rate,
+			 batch > 0xffffffffULL ? 0xffffffffU : (u32)batch);
+	xcc_adapt_window(a, now_ns);
 }

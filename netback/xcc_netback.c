@@ -49,11 +49,18 @@ void xcc_drv_queue_request(struct net_device *dev, unsigned int q,
 	xcc_chan_request(&queue->xcc.txc, tx);
 }
 
+/*
+ * The poll this starts runs with the request event behind the producer,
+ * as after a stock re-arm: an event left ahead (rx-frames) would let the
+ * frontend notify for requests this very poll consumes (a spurious event
+ * for netback). The final check after the poll sets it again.
+ */
 static enum hrtimer_restart xcc_nb_rx_timer(struct hrtimer *t)
 {
 	struct xenvif_queue *queue =
 		container_of(t, struct xenvif_queue, xcc.rx.timer);
 
+	WRITE_ONCE(queue->tx.sring->req_event, READ_ONCE(queue->tx.req_cons));
 	xcc_cons_expire(&queue->xcc.rx.ctl,
 			RING_HAS_UNCONSUMED_REQUESTS(&queue->tx));
 	WRITE_ONCE(queue->xcc.rx_dist, 1);

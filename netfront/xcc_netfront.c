@@ -60,14 +60,20 @@ void xcc_drv_queue_request(struct net_device *dev, unsigned int q,
  * Polls only while the carrier is up, as the RX interrupt handler does:
  * disconnection turns the carrier off first, so after it no timer starts
  * a poll and xcc_nf_rx_stop() finds the ring still there.
+ *
+ * The poll runs with the response event behind the producer, as a stock
+ * NAPI poll does: an event left ahead (rx-frames) would let the backend
+ * notify for responses this very poll consumes, an event netfront's
+ * spurious check would count as content-free.
  */
 static enum hrtimer_restart xcc_nf_rx_timer(struct hrtimer *t)
 {
 	struct xcc_nf_queue *x = container_of(t, struct xcc_nf_queue, rx.timer);
+	struct xen_netif_rx_front_ring *ring = x->rx_ring;
 
 	if (netif_carrier_ok(x->napi->dev)) {
-		xcc_cons_expire(&x->rx.ctl,
-				RING_HAS_UNCONSUMED_RESPONSES(x->rx_ring));
+		WRITE_ONCE(ring->sring->rsp_event, READ_ONCE(ring->rsp_cons));
+		xcc_cons_expire(&x->rx.ctl, RING_HAS_UNCONSUMED_RESPONSES(ring));
 		napi_schedule(x->napi);
 	}
 	return HRTIMER_NORESTART;

@@ -334,53 +334,96 @@ static u64 polls(struct xcc_ctl *c, int n, u32 frames, u64 gap_ns, u64 t)
 	return t;
 }
 
+/*
+ * A modelled flow on a consumer lever, one event at a time.
+ * Open loop (bulk): a frame every @gap_ns whatever the delay; an event
+ * every max(@gap_ns, delay) carries what arrived meanwhile.
+ * Closed loop: @n requests in flight, round trip @gap_ns plus the delay;
+ * an event carries the @n answers.
+ * Returns the time after; *@held counts events that saw a delay.
+ */
+static u64 flow(struct xcc_ctl *c, int events, bool closed, u32 n,
+		u64 gap_ns, u64 t, int *held)
+{
+	while (events--) {
+		u64 d = (u64)c->usecs * 1000, interval;
+		u32 frames;
+
+		if (closed) {
+			interval = gap_ns + d;
+			frames = n;
+		} else {
+			interval = d > gap_ns ? d : gap_ns;
+			frames = interval / gap_ns;
+		}
+		if (held && c->usecs)
+			(*held)++;
+		t += interval;
+		xcc_cons_complete(c, frames, frames * 1500, t);
+	}
+	return t;
+}
+
 static void test_adaptive(void)
 {
 	struct xcc_params p = PA(XCC_ADAPT_OURS);
+	int held = 0, i, max_seen = 0;
 	struct xcc_ctl c;
 	u64 t = 1000;
-	int i, max_seen = 0;
 
 	xcc_ctl_init(&c, &p);
 	CHECK(c.usecs == 0 && c.frames == 1, "adaptive starts with no delay");
 	CHECK(xcc_params_policy(&p) == XCC_POLICY_ADAPTIVE, "adapt selects adaptive");
 
-	/* Request/response: one frame per interrupt, 40 us apart. */
-	t = polls(&c, 1000, 1, 40000, t);
-	CHECK(c.usecs == 0 && c.stats.notify_deferred == 0,
-	      "request/response never gets a delay (usecs %u)", c.usecs);
+	/* Request/response, one in flight, 40 us round trip. */
+	t = flow(&c, 20000, true, 1, 40000, t, &held);
+	CHECK(c.usecs == 0 && held * 1000 < 20000 * 5,
+	      "request/response: %d of 20000 events delayed (< 0.5%%), none at the end",
+	      held);
 
-	/* Bulk: 8 frames per poll, 20 us apart (400k frames/s). */
-	t = polls(&c, 16, 8, 20000, t);
+	/* Bulk: a frame every 2 us. */
+	held = 0;
+	t = flow(&c, 2000, false, 0, 2000, t, &held);
 	CHECK(c.usecs > 0 && c.usecs <= XCC_DEF_USECS_HIGH && c.frames > 1,
-	      "bulk gets a delay within two windows (usecs %u frames %u)",
-	      c.usecs, c.frames);
+	      "bulk gets a delay (usecs %u frames %u)", c.usecs, c.frames);
+	CHECK(held > 1500, "bulk: most events delayed (%d of 2000)", held);
 
-	/* Back to request/response: the delay goes within a window. */
-	t = polls(&c, 8, 1, 40000, t);
-	CHECK(c.usecs == 0, "request/response again: no delay after one window");
-	t = polls(&c, 2000, 1, 40000, t);
-	CHECK(c.usecs == 0, "and it stays off");
+	/* Bulk turns into request/response: the delay goes within a window. */
+	t = flow(&c, 64, true, 1, 40000, t, NULL);
+	CHECK(c.usecs == 0, "request/response again: no delay after two windows");
 
-	/* A single burst in sparse traffic does not start a delay. */
+	/* Closed loop with 8 in flight: probes fail, delay stays rare. */
+	held = 0;
+	t = flow(&c, 20000, true, 8, 50000, t, &held);
+	CHECK(held * 100 < 20000, "8 in flight: %d of 20000 events delayed (< 1%%)",
+	      held);
+
+	/* Bulk, then the same flow becomes a closed loop that keeps batching
+	 * under the delay: the periodic check finds the delay costs rate.
+	 */
+	xcc_adapt_reset(&c);
+	t = flow(&c, 2000, false, 0, 2000, t, NULL);
+	CHECK(c.usecs > 0, "bulk again: delay (usecs %u)", c.usecs);
+	held = 0;
+	t = flow(&c, 8 * 40, true, 8, 20000, t, &held);
+	CHECK(c.usecs == 0 && held < 8 * 36,
+	      "closed loop batching itself: dropped by the check (%d held)", held);
+
+	/* Sparse traffic (100 frames/s) with a single burst does not probe. */
+	xcc_adapt_reset(&c);
 	for (i = 0; i < 20; i++) {
-		t = polls(&c, 8, 1, 40000, t);
-		t = polls(&c, 8, i == 10 ? 6 : 1, 40000, t);
+		t = polls(&c, 8, 1, 10000000, t);
+		t = polls(&c, 8, i == 10 ? 6 : 1, i == 10 ? 10000 : 10000000, t);
 		if ((int)c.usecs > max_seen)
 			max_seen = c.usecs;
 	}
 	CHECK(max_seen == 0, "a single burst window is not enough (hysteresis)");
 
-	/* Bulk again, then idle: the first frame after idle sees no delay. */
-	t = polls(&c, 200, 16, 20000, t);
-	CHECK(c.usecs > 0, "bulk again: delay (usecs %u)", c.usecs);
+	/* Bulk, then idle: the first frame after idle sees no delay. */
+	t = flow(&c, 2000, false, 0, 2000, t, NULL);
+	CHECK(c.usecs > 0, "bulk: delay (usecs %u)", c.usecs);
 	t = polls(&c, 1, 1, 200000000ULL, t);
 	CHECK(c.usecs == 0, "after 200 ms idle it starts over with no delay");
-
-	/* A peer that stops answering produces nothing: nothing changes. */
-	t = polls(&c, 200, 16, 20000, t);
-	i = c.usecs;
-	CHECK(i > 0, "bulk: delay %d", i);
 	CHECK(c.ad.win_events < 8, "window state is bounded");
 }
 

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The simulator's policy sweep (make -C tools/sim bench).
+
+For every workload: stock, a grid of static settings, dim and adaptive,
+each over several seeds. Prints one table per workload (medians with
+min-max spread), writes every run to <out>/sim.csv, appends the medians
+to <out>/summary.csv, and draws figures if matplotlib is there.
+stdlib only (matplotlib optional)."""
+import argparse
+import concurrent.futures as cf
+import csv
+import io
+import os
+import statistics
+import subprocess
+import sys
+
+SEEDS = [1, 2, 3, 4, 5]
+USECS = [8, 16, 32, 64, 128]
+FRAMES = [0, 16, 64]
+POISSON_RATES = [1000, 5000, 20000, 50000, 100000, 200000, 400000]
+SUMMARY_HEADER = ["source", "workload", "policy", "guest_irq_per_pkt",
+                  "dom0_irq_per_pkt", "cpu_ns_per_pkt", "p50_us", "p99_us",
+                  "throughput_mbps"]
+METRICS = ["guest_irq_per_pkt", "dom0_irq_per_pkt", "cpu_ns_per_pkt",
+           "p50_us", "p99_us", "p999_us", "throughput_mbps", "drops",
+           "eoi_delays"]
+CMD = "make -C tools/sim bench"
+
+# name -> (simulator arguments, kind); kind "bulk" selects static-best by
+# throughput, "lat" by latency
+WORKLOADS = {
+    "bulk_rx": (["workload=bulk_rx"], "bulk"),
+    "bulk_tx": (["workload=bulk_tx"], "bulk"),
+    "bulk_rx_gso": (["workload=bulk_rx", "seg=65160", "window=32"], "bulk"),
+    "rr": (["workload=rr"], "lat"),
+    "rr_c8": (["workload=rr", "conc=8"], "lat"),
+    "mixed": (["workload=mixed"], "lat"),
+    "phase": (["workload=phase"], "lat"),
+    "onoff": (["workload=onoff", "rate=200000"], "lat"),
+}
+for _r in POISSON_RATES:
+    WORKLOADS[f"poisson_{_r}"] = (["workload=poisson", f"rate={_r}"], "lat")
+
+
+def policies():
+    pols = [("stock", ["policy=off"])]
+    for u in USECS:
+        for f in FRAMES:
+            pols.append((f"static-u{u}-f{f}",
+                         ["policy=static", f"usecs={u}", f"frames={f}"]))
+    pols += [("dim", ["policy=dim"]), ("adaptive", ["policy=adaptive"])]
+    return pols
+
+
+def run_one(sim, wl, wargs, pol, pargs, seed):
+    out = subprocess.run([sim, *wargs, *pargs, f"seed={seed}", f"label={pol}"],
+                         check=True, capture_output=True, text=True).stdout
+    row = next(csv.DictReader(io.StringIO(out)))
+    row = {"bench_workload": wl, **row}
+    return row
+
+
+def med(rows, key):
+    vals = [float(r[key]) for r in rows]
+    return statistics.median(vals), min(vals), max(vals)
+
+
+def applies(rows, key):
+    if key in ("p50_us", "p99_us", "p999_us"):
+        return all(float(r[key]) >= 0 for r in rows)
+    return True
+
+
+def pick_static_best(agg, kind):
+    st = agg["stock"]
+    best = None
+    for pol, m in agg.items():
+        if not pol.startswith("static-"):
+            continue
+        if kind == "bulk":
+            good = m["throughput_mbps"][0] >= 0.99 * st["throughput_mbps"][0]
+        else:
+            good = (m["p50_us"][0] <= 1.05 * st["p50_us"][0] and
+                    m["p99_us"][0] <= 1.10 * st["p99_us"][0])
+        irq = m["guest_irq_per_pkt"][0] + m["dom0_irq_per_pkt"][0]
+        if good and (best is None or irq < best[0]):
+            best = (irq, pol)
+    return best[1] if best else None
+
+
+def fmt(m, key, prec):
+    v, lo, hi = m[key]
+    if v < 0:
+        return "-"
+    if lo == hi:
+        return f"{v:.{prec}f}"
+    return f"{v:.{prec}f} [{lo:.{prec}f}-{hi:.{prec}f}]"
+
+
+def print_table(wl, kind, agg, best):
+    print(f"\n== {wl} ({'throughput' if kind == 'bulk' else 'latency'}-sensitive; "
+          f"medians over {len(SEEDS)} seeds [min-max]) ==")
+    cols = [("guest irq/pkt", "guest_irq_per_pkt", 4),
+            ("dom0 irq/pkt", "dom0_irq_per_pkt", 4),
+            ("cpu ns/pkt", "cpu_ns_per_pkt", 0),
+            ("p50 us", "p50_us", 1), ("p99 us", "p99_us", 1),
+            ("Mbit/s", "throughput_mbps", 0)]
+    lines = [["policy"] + [c[0] for c in cols]]
+    for name in ["stock", "static-best", "dim", "adaptive"]:
+        pol = best if name == "static-best" else name
+        if pol is None:
+            lines.append([name + " (none qualifies)"] + ["-"] * len(cols))
+            continue
+        label = f"static-best ({pol})" if name == "static-best" else name
+        lines.append([label] + [fmt(agg[pol], c[1], c[2]) for c in cols])
+    widths = [max(len(r[i]) for r in lines) for i in range(len(lines[0]))]
+    for r in lines:
+        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)))
+
+
+def figures(outdir, aggs, best_of):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(matplotlib not installed: no figures; apt-get install python3-matplotlib)")
+        return
+    os.makedirs(outdir, exist_ok=True)
+    colors = {"stock": "black", "dim": "tab:orange", "adaptive": "tab:green",
+              "static-u16-f0": "tab:blue", "static-u64-f16": "tab:purple"}
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+    for ax, wl in zip(axes, ["rr", "mixed"]):
+        if wl not in aggs:
+            continue
+        for pol, m in aggs[wl].items():
+            x, y = m["cpu_ns_per_pkt"][0], m["p99_us"][0]
+            if pol.startswith("static-"):
+                star = pol == best_of.get(wl)
+                ax.scatter(x, y, c="tab:blue", marker="*" if star else "o",
+                           s=120 if star else 25, alpha=0.8,
+                           label="static-best" if star else None)
+                ax.annotate(pol[7:], (x, y), fontsize=6, alpha=0.7)
+            else:
+                ax.scatter(x, y, c=colors[pol], s=80, marker="D", label=pol)
+        ax.scatter([], [], c="tab:blue", s=25, label="static u/f grid")
+        ax.set_xlabel("CPU ns per packet (dom0 + guest)")
+        ax.set_ylabel("p99 latency (us)")
+        ax.set_title(f"{wl}: p99 latency vs CPU per packet")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"xcc-sim, medians of {len(SEEDS)} seeds - made by: {CMD}")
+    fig.tight_layout()
+    p1 = os.path.join(outdir, "sim-latency-vs-cpu.png")
+    fig.savefig(p1, dpi=110)
+    plt.close(fig)
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+    show = ["stock", "static-u16-f0", "static-u64-f16", "dim", "adaptive"]
+    for ax, key, what in [(axes[0], "guest_irq_per_pkt", "guest interrupts"),
+                          (axes[1], "cpu_ns_per_pkt", "CPU ns (dom0 + guest)")]:
+        for pol in show:
+            xs, ys = [], []
+            for r in POISSON_RATES:
+                m = aggs.get(f"poisson_{r}", {}).get(pol)
+                if m:
+                    xs.append(r)
+                    ys.append(m[key][0])
+            ax.plot(xs, ys, marker="o", label=pol, color=colors.get(pol))
+        ax.set_xscale("log")
+        ax.set_xlabel("offered load (packets/s, Poisson, one-way to the guest)")
+        ax.set_ylabel(f"{what} per packet")
+        ax.set_title(f"{what} per packet vs offered load")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"xcc-sim, medians of {len(SEEDS)} seeds - made by: {CMD}")
+    fig.tight_layout()
+    p2 = os.path.join(outdir, "sim-irq-vs-load.png")
+    fig.savefig(p2, dpi=110)
+    plt.close(fig)
+    print(f"\nfigures: {p1}\n         {p2}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sim", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--figures")
+    ap.add_argument("--trace")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    a = ap.parse_args()
+
+    if a.trace:
+        path = a.trace
+        for base in [os.environ.get("PWD", ""), os.path.dirname(os.path.dirname(a.out))]:
+            if not os.path.isabs(path) and base and not os.path.exists(path):
+                cand = os.path.join(base, a.trace)
+                if os.path.exists(cand):
+                    path = cand
+        if not os.path.exists(path):
+            sys.exit(f"bench: trace file {a.trace} not found")
+        WORKLOADS["trace"] = ([ "workload=trace", f"trace={os.path.abspath(path)}",
+                                "warm_us=0"], "lat")
+
+    os.makedirs(a.out, exist_ok=True)
+    pols = policies()
+    jobs = []
+    with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
+        for wl, (wargs, _) in WORKLOADS.items():
+            for pol, pargs in pols:
+                for s in SEEDS:
+                    jobs.append(ex.submit(run_one, a.sim, wl, wargs, pol, pargs, s))
+        rows = [j.result() for j in jobs]
+
+    with open(os.path.join(a.out, "sim.csv"), "w", newline="") as fp:
+        w = csv.DictWriter(fp, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+
+    aggs, best_of = {}, {}
+    summary = []
+    for wl, (_, kind) in WORKLOADS.items():
+        agg = {}
+        for pol, _ in pols:
+            rs = [r for r in rows if r["bench_workload"] == wl and r["policy"] == pol]
+            agg[pol] = {k: med(rs, k) for k in METRICS}
+            agg[pol]["_applies"] = {k: applies(rs, k) for k in METRICS}
+        aggs[wl] = agg
+        best = pick_static_best(agg, kind)
+        best_of[wl] = best
+        print_table(wl, kind, agg, best)
+        for name in ["stock", "static-best", "dim", "adaptive"] + \
+                [p for p, _ in pols if p.startswith("static-")]:
+            pol = best if name == "static-best" else name
+            if pol is None:
+                continue
+            m = agg[pol]
+            row = ["sim", wl, name]
+            for k in SUMMARY_HEADER[3:]:
+                row.append(f"{m[k][0]:.4g}" if m["_applies"][k] else "")
+            summary.append(row)
+
+    spath = os.path.join(a.out, "summary.csv")
+    new = not os.path.exists(spath) or os.path.getsize(spath) == 0
+    with open(spath, "a", newline="") as fp:
+        w = csv.writer(fp)
+        if new:
+            w.writerow(SUMMARY_HEADER)
+        w.writerows(summary)
+    print(f"\n{len(rows)} runs: {os.path.join(a.out, 'sim.csv')}; "
+          f"{len(summary)} rows appended to {spath}")
+    if a.figures:
+        figures(a.figures, aggs, best_of)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1977 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xcc-sim: the model. See sim.h for its shape and README.md for its use.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+#define RS SIM_RING_SIZE
+
+/* ---- parameters --------------------------------------------------------- */
+
+struct costs {
+#define X(name, def, help) u64 name;
+	SIM_COSTS(X)
+#undef X
+};
+
+static struct costs C = {
+#define X(name, def, help) .name = def,
+	SIM_COSTS(X)
+#undef X
+};
+
+enum pol { POL_OFF, POL_STATIC, POL_DIM, POL_ADAPTIVE };
+
+struct lever_cfg {
+	int pol;
+	u32 usecs, frames;
+};
+
+enum { L_VIF_RX, L_VIF_TX, L_ETH_RX, L_ETH_TX, L_NR };
+
+static struct {
+	const char *workload;
+	const char *policy;
+	const char *label;
+	const char *lever[L_NR];
+	const char *trace;
+	const char *out;
+	u64 seed;
+	u64 dur_us, warm_us, drain_ms;
+	u64 usecs, frames;
+	u64 window, seg, conc, req, resp;
+	u64 rate, pkt, on_us, off_us;
+	u64 header, verbose, usecs_high;
+} P = {
+	.workload = "rr", .policy = "off", .label = NULL,
+	.seed = 1, .dur_us = 200000, .warm_us = 20000, .drain_ms = 5000,
+	.window = 256, .seg = 1448, .conc = 1, .req = 64, .resp = 64,
+	.rate = 10000, .pkt = 256, .on_us = 500, .off_us = 4500,
+	.header = 1, .usecs_high = XCC_DEF_USECS_HIGH,
+};
+
+static struct lever_cfg lever[L_NR];
+
+/* ---- global state ------------------------------------------------------- */
+
+struct event {
+	u64 t;
+	u64 seq;
+	void *p;
+	u32 type;
+	u32 gen;
+};
+
+enum ev_type {
+	EV_STEP, EV_TIMER, EV_EVTCHN, EV_UNMASK, EV_NIC_ARRIVE, EV_NIC_IRQ,
+	EV_CLIENT, EV_GEN, EV_DELACK, EV_MARK,
+};
+
+enum flow_type { F_BULK_RX, F_BULK_TX, F_RR, F_POISSON, F_ONOFF, F_TRACE };
+
+struct flow {
+	int type;
+	int vif;
+	int id;
+	u64 start, stop;
+	u32 window, inflight, seg;
+	u32 unacked;			/* receiver: segments not yet acked */
+	u32 delack_gen;
+	u32 conc, req, resp;
+	u64 rate, pkt, on_ns, off_ns;
+	u64 sent;
+};
+
+struct trace_row {
+	u64 t;
+	u32 bytes;
+	u8 dir;
+};
+
+struct lat {
+	u64 *v;
+	size_t n, cap;
+};
+
+struct counters {
+	u64 pv_pkts, g_irqs, d0_irqs, nic_irqs, g_busy, d0_busy;
+	u64 bytes, drops, g_spur, d0_spur, eoi_delays, timer_fires;
+	u64 notify, deferred, held_xmit, merged;
+};
+
+static struct {
+	u64 now, seq;
+	struct event *heap;
+	size_t nheap, capheap;
+	struct dom d0, g[SIM_MAX_VIFS];
+	struct vif v[SIM_MAX_VIFS];
+	int nvif;
+	struct flow f[8];
+	int nflow;
+	struct pktq nicq;
+	bool nic_sched, nic_irq_wait;
+	u64 nic_irqs;
+	u64 in_free, out_free;
+	u64 rng;
+	u64 warm, end;
+	bool stopping, measuring;
+	u64 live_pkts, drops, bytes;
+	struct counters c_warm, c_end;
+	struct lat lat_rr, lat_ow;
+	struct trace_row *trace;
+	size_t ntrace;
+	struct pkt *pfree;
+	struct item *ifree;
+} S;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("xcc-sim: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static void *xalloc(size_t n)
+{
+	void *p = calloc(1, n);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* ---- PRNG: xorshift64*, seeded through splitmix64 ----------------------- */
+
+static void rng_seed(u64 seed)
+{
+	u64 z = seed + 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	S.rng = (z ^ (z >> 31)) | 1;
+}
+
+static u64 rng_next(void)
+{
+	S.rng ^= S.rng >> 12;
+	S.rng ^= S.rng << 25;
+	S.rng ^= S.rng >> 27;
+	return S.rng * 0x2545f4914f6cdd1dULL;
+}
+
+/* Exponentially distributed delay with the given mean, >= 1 ns. */
+static u64 rng_exp(double mean_ns)
+{
+	double u = ((rng_next() >> 11) + 0.5) / 9007199254740992.0;
+	double d = -log(u) * mean_ns;
+
+	return d < 1 ? 1 : (u64)d;
+}
+
+/* ---- event heap (ordered by time, then insertion) ----------------------- */
+
+static bool ev_before(const struct event *a, const struct event *b)
+{
+	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static void ev_push(u64 t, u32 type, void *p, u32 gen)
+{
+	struct event e = { .t = t, .seq = S.seq++, .p = p, .type = type,
+			   .gen = gen };
+	size_t i;
+
+	if (S.nheap == S.capheap) {
+		S.capheap = S.capheap ? S.capheap * 2 : 1024;
+		S.heap = realloc(S.heap, S.capheap * sizeof(*S.heap));
+		if (!S.heap)
+			die("out of memory");
+	}
+	i = S.nheap++;
+	while (i && ev_before(&e, &S.heap[(i - 1) / 2])) {
+		S.heap[i] = S.heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	S.heap[i] = e;
+}
+
+static struct event ev_pop(void)
+{
+	struct event top = S.heap[0], last = S.heap[--S.nheap];
+	size_t i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= S.nheap)
+			break;
+		if (c + 1 < S.nheap && ev_before(&S.heap[c + 1], &S.heap[c]))
+			c++;
+		if (!ev_before(&S.heap[c], &last))
+			break;
+		S.heap[i] = S.heap[c];
+		i = c;
+	}
+	if (S.nheap)
+		S.heap[i] = last;
+	return top;
+}
+
+/* ---- packets and queues ------------------------------------------------- */
+
+static struct pkt *pkt_new(int kind, int dir, u32 bytes, int vif, int flow)
+{
+	struct pkt *p = S.pfree;
+	u32 slots;
+
+	if (p)
+		S.pfree = p->next;
+	else
+		p = xalloc(sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	slots = (bytes + SIM_PAGE - 1) / SIM_PAGE;
+	p->kind = kind;
+	p->dir = dir;
+	p->bytes = bytes;
+	p->nslots = slots ? slots : 1;
+	p->vif = vif;
+	p->flow = flow;
+	p->t0 = S.now;
+	S.live_pkts++;
+	return p;
+}
+
+static void pkt_free(struct pkt *p)
+{
+	p->next = S.pfree;
+	S.pfree = p;
+	S.live_pkts--;
+}
+
+static void pkt_drop(struct pkt *p)
+{
+	S.drops++;
+	pkt_free(p);
+}
+
+static void pq_add(struct pktq *q, struct pkt *p)
+{
+	p->next = NULL;
+	if (q->tail)
+		q->tail->next = p;
+	else
+		q->head = p;
+	q->tail = p;
+	q->len++;
+}
+
+static struct pkt *pq_pop(struct pktq *q)
+{
+	struct pkt *p = q->head;
+
+	if (p) {
+		q->head = p->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->len--;
+	}
+	return p;
+}
+
+static bool in_window(u64 t)
+{
+	return t >= S.warm && t < S.end;
+}
+
+static void lat_add(struct lat *l, u64 origin, u64 ns)
+{
+	if (!in_window(origin))
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4096;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!l->v)
+			die("out of memory");
+	}
+	l->v[l->n++] = ns;
+}
+
+static void account_bytes(u32 bytes)
+{
+	if (S.measuring)
+		S.bytes += bytes;
+}
+
+/* ---- vCPUs -------------------------------------------------------------- */
+
+static s64 item_step(struct dom *d, struct item *it);
+
+static struct item *item_new(int type, void *obj)
+{
+	struct item *it = S.ifree;
+
+	if (it)
+		S.ifree = it->next;
+	else
+		it = xalloc(sizeof(*it));
+	memset(it, 0, sizeof(*it));
+	it->type = type;
+	it->obj = obj;
+	return it;
+}
+
+static void dom_enqueue(struct dom *d, struct item *it)
+{
+	it->next = NULL;
+	if (d->tail)
+		d->tail->next = it;
+	else
+		d->head = it;
+	d->tail = it;
+	if (!d->active) {
+		d->active = true;
+		ev_push(S.now, EV_STEP, d, 0);
+	}
+}
+
+static void dom_enqueue_head(struct dom *d, struct item *it)
+{
+	it->next = d->head;
+	d->head = it;
+	if (!d->tail)
+		d->tail = it;
+	if (!d->active) {
+		d->active = true;
+		ev_push(S.now, EV_STEP, d, 0);
+	}
+}
+
+/* Run the vCPU at S.now until it is busy for a while or idle. */
+static void dom_advance(struct dom *d)
+{
+	s64 r;
+
+	for (;;) {
+		if (!d->run) {
+			d->run = d->head;
+			if (!d->run) {
+				d->active = false;
+				return;
+			}
+			d->head = d->run->next;
+			if (!d->head)
+				d->tail = NULL;
+		}
+		r = item_step(d, d->run);
+		if (r > 0) {
+			d->busy_ns += r;
+			ev_push(S.now + r, EV_STEP, d, 0);
+			return;
+		}
+		if (r < 0) {
+			d->run->next = S.ifree;
+			S.ifree = d->run;
+			d->run = NULL;
+		}
+	}
+}
+
+/* ---- event channels (Xen 2-level semantics + Linux lateeoi) ------------- */
+
+static s64 evtchn_send(struct chan *ch, struct dom *sender, u64 cost)
+{
+	sender->hcalls++;
+	ev_push(S.now + C.evtchn_ns, EV_EVTCHN, ch, 0);
+	return cost;
+}
+
+static u64 upcall_handle(struct chan *ch);
+
+static void chan_raise(struct chan *ch)
+{
+	struct item *it = item_new(IT_UPCALL, ch);
+
+	ch->masked = true;
+	if (!C.irq_preempt) {
+		dom_enqueue(ch->d, it);
+		return;
+	}
+	/* the handler runs now; its cost goes first in the queue */
+	it->budget = 1;
+	it->bytes = upcall_handle(ch);
+	dom_enqueue_head(ch->d, it);
+}
+
+static void chan_deliver(struct chan *ch)
+{
+	if (ch->pending) {
+		ch->merged++;
+		return;
+	}
+	ch->pending = true;
+	if (!ch->masked)
+		chan_raise(ch);
+}
+
+static void chan_unmask(struct chan *ch)
+{
+	ch->masked = false;
+	if (ch->pending)
+		chan_raise(ch);
+}
+
+/* xen_irq_lateeoi(): consecutive spurious events delay the unmask. */
+static void chan_eoi(struct chan *ch, bool spurious)
+{
+	u64 delay;
+
+	ch->eoi_pending = false;
+	if (!ch->masked)
+		return;
+	if (spurious) {
+		ch->spurious++;
+		if ((1ULL << ch->spur_cnt) < 4 * 250)
+			ch->spur_cnt++;
+		if (ch->spur_cnt > SIM_SPURIOUS_THRESHOLD) {
+			delay = 1ULL << (ch->spur_cnt - 1 - SIM_SPURIOUS_THRESHOLD);
+			if (delay > 250)
+				delay = 250;
+			ch->delays++;
+			ch->delay_ns += delay * SIM_JIFFY_NS;
+			ev_push(S.now + delay * SIM_JIFFY_NS, EV_UNMASK, ch, 0);
+			return;
+		}
+	} else {
+		ch->spur_cnt = 0;
+	}
+	chan_unmask(ch);
+}
+
+/* ---- timers (hrtimers: start restarts, try_to_cancel) ------------------- */
+
+static void timer_start(struct simtimer *t, u32 usecs)
+{
+	t->gen++;
+	t->armed = true;
+	ev_push(S.now + (u64)usecs * 1000, EV_TIMER, t, t->gen);
+}
+
+static void timer_cancel(struct simtimer *t)
+{
+	if (t->armed) {
+		t->gen++;
+		t->armed = false;
+	}
+}
+
+/* ---- rings -------------------------------------------------------------- */
+
+/* RING_PUSH_{REQUESTS,RESPONSES}_AND_CHECK_NOTIFY */
+static bool push_check(u32 *shared_prod, u32 new, u32 event)
+{
+	u32 old = *shared_prod;
+
+	*shared_prod = new;
+	return (u32)(new - event) < (u32)(new - old);
+}
+
+static bool push_requests(struct ring *r)
+{
+	return push_check(&r->req_prod, r->req_prod_pvt, r->req_event);
+}
+
+static bool push_responses(struct ring *r)
+{
+	return push_check(&r->rsp_prod, r->rsp_prod_pvt, r->rsp_event);
+}
+
+/* RING_FINAL_CHECK_FOR_RESPONSES (frontend) */
+static bool final_check_responses(struct ring *r)
+{
+	if (r->rsp_prod != r->rsp_cons)
+		return true;
+	r->rsp_event = r->rsp_cons + 1;
+	return r->rsp_prod != r->rsp_cons;
+}
+
+/* ---- the external world: links, client, NIC ----------------------------- */
+
+static u64 ser_ns(u32 bytes)
+{
+	return (u64)bytes * 8000 / C.link_mbps;
+}
+
+static void nic_arrive(struct pkt *p);
+static void client_arrive(struct pkt *p);
+
+/* Wire and external host jitter: uniform in [0, wire_jitter_ns]. */
+static u64 wire_jitter(void)
+{
+	return C.wire_jitter_ns ? rng_next() % (C.wire_jitter_ns + 1) : 0;
+}
+
+/* A packet leaves the client towards dom0's NIC. */
+static void client_send(struct pkt *p)
+{
+	u64 dep = S.in_free > S.now ? S.in_free : S.now;
+
+	p->t0 = S.now;
+	dep += ser_ns(p->bytes);
+	S.in_free = dep;
+	ev_push(dep + C.wire_ns + wire_jitter(), EV_NIC_ARRIVE, p, 0);
+}
+
+/* dom0's NIC transmits a packet of the guest. */
+static void wire_out(struct pkt *p)
+{
+	u64 dep = S.out_free > S.now ? S.out_free : S.now;
+
+	dep += ser_ns(p->bytes);
+	S.out_free = dep;
+	if (p->kind == PK_ONEWAY)
+		lat_add(&S.lat_ow, p->t0, dep - p->t0);
+	ev_push(dep + C.wire_ns + wire_jitter(), EV_CLIENT, p, 0);
+}
+
+static bool flow_running(const struct flow *f)
+{
+	return !S.stopping && S.now >= f->start && S.now < f->stop;
+}
+
+static void nic_raise(void)
+{
+	S.nic_sched = true;
+	S.nic_irqs++;
+	dom_enqueue(&S.d0, item_new(IT_NIC, NULL));
+}
+
+static void nic_arrive(struct pkt *p)
+{
+	p->t_nic = S.now;
+	if (S.nicq.len >= SIM_NIC_QLEN) {
+		pkt_drop(p);
+		return;
+	}
+	pq_add(&S.nicq, p);
+	if (S.nic_sched || S.nic_irq_wait)
+		return;
+	if (C.nic_usecs) {
+		S.nic_irq_wait = true;
+		ev_push(S.now + C.nic_usecs * 1000, EV_NIC_IRQ, NULL, 0);
+	} else {
+		nic_raise();
+	}
+}
+
+static void client_bulk_fill(struct flow *f)
+{
+	struct pkt *p;
+
+	while (f->inflight < f->window && flow_running(f)) {
+		f->inflight++;
+		p = pkt_new(PK_DATA, DIR_RX, f->seg, f->vif, f->id);
+		client_send(p);
+	}
+}
+
+static void client_ack(struct flow *f)
+{
+	struct pkt *a = pkt_new(PK_ACK, DIR_RX, 66, f->vif, f->id);
+
+	a->acks = f->unacked;
+	f->unacked = 0;
+	f->delack_gen++;
+	client_send(a);
+}
+
+static void client_arrive(struct pkt *p)
+{
+	struct flow *f = &S.f[p->flow];
+
+	switch (p->kind) {
+	case PK_ACK:		/* bulk towards the guest: window opens */
+		f->inflight -= p->acks < f->inflight ? p->acks : f->inflight;
+		pkt_free(p);
+		client_bulk_fill(f);
+		break;
+	case PK_DATA:		/* bulk from the guest: ACK every 2 */
+		account_bytes(p->bytes);
+		pkt_free(p);
+		if (++f->unacked >= 2)
+			client_ack(f);
+		else
+			ev_push(S.now + C.client_delack_ns, EV_DELACK, f,
+				f->delack_gen);
+		break;
+	case PK_RESP:
+		account_bytes(p->bytes);
+		lat_add(&S.lat_rr, p->t0, S.now - p->t0);
+		pkt_free(p);
+		ev_push(S.now + C.client_ns, EV_GEN, f, 1);
+		break;
+	default:
+		account_bytes(p->bytes);
+		pkt_free(p);
+		break;
+	}
+}
+
+/* ---- the levers' settings ----------------------------------------------- */
+
+static struct xcc_params lever_params(const struct lever_cfg *l)
+{
+	struct xcc_params p = {
+		.weight = XCC_WEIGHT_MAX,
+		.usecs_low = XCC_DEF_USECS_LOW,
+		.usecs_high = P.usecs_high,
+		.pkt_rate_low = XCC_DEF_PKT_RATE_LOW,
+		.pkt_rate_high = XCC_DEF_PKT_RATE_HIGH,
+	};
+	const char *why;
+
+	switch (l->pol) {
+	case POL_STATIC:
+		p.usecs = l->usecs;
+		p.frames = l->frames;
+		break;
+	case POL_DIM:
+		p.adapt = XCC_ADAPT_DIM;
+		break;
+	case POL_ADAPTIVE:
+		p.adapt = XCC_ADAPT_OURS;
+		break;
+	}
+	why = xcc_params_check(&p, 1000);
+	if (why)
+		die("bad lever settings: %s", why);
+	return p;
+}
+
+/* ---- netback (dom0) ----------------------------------------------------- */
+
+static void nb_napi_schedule(struct vif *v)
+{
+	if (v->nb_napi)
+		return;
+	v->nb_napi = true;
+	dom_enqueue(&S.d0, item_new(IT_NB_NAPI, v));
+}
+
+/* xcc_nb_final_check(): RING_FINAL_CHECK_FOR_REQUESTS with a distance */
+static bool nb_final_check(struct vif *v)
+{
+	struct ring *r = &v->tx;
+	u32 dist = v->rx_dist;
+	bool more;
+
+	if (r->req_prod != r->req_cons)
+		return true;
+	r->req_event = r->req_cons + dist;
+	more = r->req_prod != r->req_cons;
+	if (dist > 1) {
+		v->rx_dist = 1;
+		if (!more)
+			timer_start(&v->t_nb_rx, v->nb_rx.usecs);
+	}
+	return more;
+}
+
+/* xenvif_napi_schedule_or_enable_events() */
+static void nb_schedule_or_enable(struct vif *v)
+{
+	if (nb_final_check(v))
+		nb_napi_schedule(v);
+	else if (v->c_nb_tx.eoi_pending)
+		chan_eoi(&v->c_nb_tx, false);
+}
+
+/* xenvif_rx_ring_slots_available() */
+static bool nb_rx_slots(struct vif *v)
+{
+	struct ring *r = &v->rx;
+	u32 prod;
+
+	if (!v->rxq.head)
+		return false;
+	prod = r->req_prod;
+	if (prod - r->req_cons >= v->rxq.head->nslots)
+		return true;
+	r->req_event = prod + 1;
+	return r->req_prod - r->req_cons >= v->rxq.head->nslots;
+}
+
+static void nb_kick(struct vif *v)
+{
+	if (v->rxk || !nb_rx_slots(v))
+		return;
+	v->rxk = true;
+	dom_enqueue(&S.d0, item_new(IT_NB_RXK, v));
+}
+
+/* xenvif_poll(): guest TX requests -> wire; TX responses per packet. */
+static s64 nb_napi_step(struct vif *v, struct item *it)
+{
+	struct ring *r = &v->tx;
+	struct pkt *p;
+	enum xcc_rearm rearm;
+	bool crossed;
+
+	switch (it->phase) {
+	case 0:
+		it->phase = 1;
+		it->budget = v->nb_weight;
+		return C.d0_napi_ns;
+	case 1:
+		p = it->cur;
+		if (p) {
+			it->cur = NULL;
+			r->req_cons += p->nslots;
+			v->pv_pkts++;
+			v->nb_rx_bytes += p->bytes;
+			wire_out(p);
+			/* push_tx_responses() + xcc_nb_txc_push() */
+			r->rsp_prod_pvt += p->nslots;
+			crossed = push_responses(r);
+			switch (xcc_prod_push(&v->nb_txc_p, &v->nb_txc,
+					      r->rsp_prod_pvt, crossed, 0, S.now)) {
+			case XCC_NOTIFY:
+				timer_cancel(&v->t_nb_txc);
+				return evtchn_send(&v->c_nf_tx, &S.d0,
+						   C.d0_hcall_ns);
+			case XCC_ARM:
+				timer_start(&v->t_nb_txc, v->nb_txc.usecs);
+				break;
+			default:
+				break;
+			}
+			return 0;
+		}
+		if (it->work < it->budget && r->req_prod != r->req_cons) {
+			p = r->slot[r->req_cons % RS];
+			it->cur = p;
+			it->work++;
+			return C.d0_tx_pkt_ns + p->bytes * C.d0_tx_byte_ps / 1000;
+		}
+		/* xcc_nb_poll() */
+		v->nb_weight = v->nb_rx.weight;
+		if (it->work >= it->budget) {
+			dom_enqueue(&S.d0, item_new(IT_NB_NAPI, v));
+			return STEP_DONE;
+		}
+		v->nb_napi = false;
+		rearm = xcc_cons_complete(&v->nb_rx, it->work, v->nb_rx_bytes,
+					  S.now);
+		v->nb_rx_bytes = 0;
+		if (rearm == XCC_REARM_LATER) {
+			timer_start(&v->t_nb_rx, v->nb_rx.usecs);
+			return STEP_DONE;
+		}
+		if (rearm == XCC_REARM_AHEAD)
+			v->rx_dist = xcc_event_distance(&v->nb_rx, RS);
+		nb_schedule_or_enable(v);
+		return STEP_DONE;
+	}
+	return STEP_DONE;
+}
+
+/* xenvif_kthread_guest_rx(): one xenvif_rx_action() cycle per item. */
+static s64 nb_rxk_step(struct vif *v, struct item *it)
+{
+	struct ring *r = &v->rx;
+	struct pkt *p;
+	bool crossed;
+
+	switch (it->phase) {
+	case 0:		/* woken */
+		it->phase = 1;
+		return C.d0_kthread_ns;
+	case 1:		/* cycle */
+		it->phase = 2;
+		it->work = 0;
+		it->bytes = 0;
+		it->budget = v->nb_tx.weight;	/* xcc_nb_rx_batch() */
+		return 0;
+	case 2:
+		p = it->cur;
+		if (p) {
+			it->cur = NULL;
+			r->req_cons += p->nslots;
+			r->slot[r->rsp_prod_pvt % RS] = p;
+			r->rsp_prod_pvt += p->nslots;
+			it->bytes += p->bytes;
+		}
+		if (it->work < it->budget && nb_rx_slots(v)) {
+			p = pq_pop(&v->rxq);
+			it->cur = p;
+			it->work++;
+			return C.d0_rx_pkt_ns + p->bytes * C.d0_rx_byte_ps / 1000;
+		}
+		it->phase = 3;
+		if (!it->work)
+			return 0;
+		/* xenvif_rx_copy_flush() + xcc_nb_rx_push() */
+		crossed = push_responses(r);
+		switch (xcc_prod_push(&v->nb_tx_p, &v->nb_tx, r->rsp_prod_pvt,
+				      crossed, it->bytes, S.now)) {
+		case XCC_NOTIFY:
+			timer_cancel(&v->t_nb_tx);
+			return evtchn_send(&v->c_nf_rx, &S.d0, C.d0_hcall_ns);
+		case XCC_ARM:
+			timer_start(&v->t_nb_tx, v->nb_tx.usecs);
+			break;
+		default:
+			break;
+		}
+		return 0;
+	case 3:		/* xenvif_wait_for_rx_work() */
+		if (nb_rx_slots(v)) {	/* cond_resched(), next cycle */
+			struct item *n = item_new(IT_NB_RXK, v);
+
+			n->phase = 1;
+			dom_enqueue(&S.d0, n);
+			return STEP_DONE;
+		}
+		if (v->c_nb_rx.eoi_pending)
+			chan_eoi(&v->c_nb_rx, false);
+		v->rxk = false;
+		return STEP_DONE;
+	}
+	return STEP_DONE;
+}
+
+/* Physical NIC: irq, then NAPI polls of up to 64 frames into the vifs. */
+static s64 nic_step(struct item *it)
+{
+	struct pkt *p = it->cur;
+	struct vif *v;
+
+	if (it->phase == 0) {
+		it->phase = 1;
+		return it->budget ? C.d0_napi_ns : C.nic_irq_ns;
+	}
+	if (p) {
+		it->cur = NULL;
+		v = &S.v[p->vif];
+		if (v->rxq.len >= SIM_RXQ_MAX) {
+			pkt_drop(p);
+		} else {
+			pq_add(&v->rxq, p);	/* xenvif_start_xmit() */
+			nb_kick(v);
+		}
+	}
+	if (it->work < SIM_NIC_BUDGET && S.nicq.head) {
+		p = pq_pop(&S.nicq);
+		it->cur = p;
+		it->work++;
+		return C.nic_pkt_ns + p->bytes * C.nic_byte_ps / 1000;
+	}
+	if (S.nicq.head) {
+		struct item *n = item_new(IT_NIC, NULL);
+
+		n->budget = 1;		/* a repoll: no irq cost */
+		dom_enqueue(&S.d0, n);
+	} else {
+		S.nic_sched = false;
+	}
+	return STEP_DONE;
+}
+
+/* ---- netfront (guest) --------------------------------------------------- */
+
+static void nf_napi_schedule(struct vif *v)
+{
+	if (v->nf_napi)
+		return;
+	v->nf_napi = true;
+	dom_enqueue(v->g, item_new(IT_NF_NAPI, v));
+}
+
+static void app_schedule(struct vif *v)
+{
+	if (v->app)
+		return;
+	v->app = true;
+	dom_enqueue(v->g, item_new(IT_APP, v));
+}
+
+static void gq_add(struct vif *v, struct pkt *p)
+{
+	if (v->gq.len >= SIM_GQ_MAX) {
+		pkt_drop(p);
+		return;
+	}
+	pq_add(&v->gq, p);
+}
+
+static bool nf_tx_slot_available(const struct vif *v)
+{
+	return v->tx.req_prod_pvt - v->tx.rsp_cons < RS - SIM_SLOTS_MIN - 1;
+}
+
+/* xennet_start_xmit() for the packet at the head of the qdisc. */
+static s64 nf_xmit(struct vif *v, struct pkt *p)
+{
+	struct ring *r = &v->tx;
+	bool more = v->gq.len > 0, avail, crossed;
+
+	r->slot[r->req_prod_pvt % RS] = p;
+	r->req_prod_pvt += p->nslots;
+	avail = nf_tx_slot_available(v);
+	if (!avail)
+		v->tx_stopped = true;
+	/* xcc_nf_tx_hold(): xmit_more && a delay in effect */
+	if (avail && more && v->nf_tx.usecs) {
+		v->held_xmit++;
+		return 0;
+	}
+	crossed = push_requests(r);
+	switch (xcc_prod_push(&v->nf_tx_p, &v->nf_tx, r->req_prod_pvt, crossed,
+			      0, S.now)) {
+	case XCC_NOTIFY:
+		timer_cancel(&v->t_nf_tx);
+		return evtchn_send(&v->c_nb_tx, v->g, C.g_hcall_ns);
+	case XCC_ARM:
+		timer_start(&v->t_nf_tx, v->nf_tx.usecs);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static void guest_bulk_fill(struct vif *v, struct flow *f)
+{
+	struct pkt *p;
+
+	while (f->inflight < f->window && flow_running(f)) {
+		f->inflight++;
+		p = pkt_new(PK_DATA, DIR_TX, f->seg, v->idx, f->id);
+		gq_add(v, p);
+	}
+}
+
+static void guest_ack(struct vif *v, struct flow *f)
+{
+	struct pkt *a = pkt_new(PK_ACK, DIR_TX, 66, v->idx, f->id);
+
+	a->acks = f->unacked;
+	f->unacked = 0;
+	gq_add(v, a);
+}
+
+/* The guest stack gets a frame from netfront (softirq). */
+static void guest_deliver(struct vif *v, struct pkt *p)
+{
+	struct flow *f = &S.f[p->flow];
+
+	switch (p->kind) {
+	case PK_DATA:
+		pq_add(&v->sock, p);
+		app_schedule(v);
+		if (++f->unacked >= 2)
+			guest_ack(v, f);
+		break;
+	case PK_ACK:
+		f->inflight -= p->acks < f->inflight ? p->acks : f->inflight;
+		pkt_free(p);
+		guest_bulk_fill(v, f);
+		break;
+	default:
+		pq_add(&v->sock, p);
+		app_schedule(v);
+		break;
+	}
+}
+
+/* xcc_nf_rx_rearm() */
+static bool nf_rx_rearm(struct vif *v, u32 work)
+{
+	struct ring *r = &v->rx;
+	u32 dist = 1;
+
+	v->nf_weight = v->nf_rx.weight;
+	switch (xcc_cons_complete(&v->nf_rx, work, 0, S.now)) {
+	case XCC_REARM_LATER:
+		timer_start(&v->t_nf_rx, v->nf_rx.usecs);
+		return false;
+	case XCC_REARM_AHEAD:
+		dist = xcc_event_distance(&v->nf_rx,
+					  r->req_prod_pvt - r->rsp_cons);
+		break;
+	case XCC_REARM_NOW:
+		break;
+	}
+	if (dist == 1)
+		return final_check_responses(r);
+	r->rsp_event = r->rsp_cons + dist;
+	if (r->rsp_prod - r->rsp_cons >= dist)
+		return true;
+	timer_start(&v->t_nf_rx, v->nf_rx.usecs);
+	return false;
+}
+
+/* xennet_poll() */
+static s64 nf_napi_step(struct vif *v, struct item *it)
+{
+	struct ring *r = &v->rx;
+	struct pkt *p;
+	int i;
+
+	switch (it->phase) {
+	case 0:
+		it->phase = 1;
+		it->budget = v->nf_weight;
+		return C.g_napi_ns;
+	case 1:
+		p = it->cur;
+		if (p) {
+			it->cur = NULL;
+			r->rsp_cons += p->nslots;
+			v->rx_rsp_unconsumed = r->rsp_prod - r->rsp_cons;
+			v->pv_pkts++;
+			guest_deliver(v, p);
+			return 0;
+		}
+		if (it->work < it->budget && r->rsp_cons != r->rsp_prod) {
+			p = r->slot[r->rsp_cons % RS];
+			it->cur = p;
+			it->work++;
+			return C.g_rx_pkt_ns + p->bytes * C.g_rx_byte_ps / 1000;
+		}
+		/* end of the poll's GRO batch: ACK what is left */
+		for (i = 0; i < S.nflow; i++)
+			if (S.f[i].vif == v->idx && S.f[i].unacked &&
+			    S.f[i].type != F_BULK_TX)
+				guest_ack(v, &S.f[i]);
+		it->phase = 2;
+		return 0;
+	case 2:		/* xennet_alloc_rx_buffers(): fill the ring, push */
+		it->phase = 3;
+		r->req_prod_pvt = r->rsp_cons + RS;
+		if (push_requests(r))
+			return evtchn_send(&v->c_nb_rx, v->g, C.g_hcall_ns);
+		return 0;
+	case 3:
+		if (it->work >= it->budget) {
+			dom_enqueue(v->g, item_new(IT_NF_NAPI, v));
+			return STEP_DONE;
+		}
+		v->nf_napi = false;
+		if (nf_rx_rearm(v, it->work))
+			nf_napi_schedule(v);
+		return STEP_DONE;
+	}
+	return STEP_DONE;
+}
+
+static void app_consume(struct vif *v, struct pkt *p)
+{
+	struct pkt *q;
+
+	if (p->dir == DIR_TX) {		/* the application sends */
+		gq_add(v, p);
+		return;
+	}
+	switch (p->kind) {
+	case PK_REQ:
+		account_bytes(p->bytes);
+		q = pkt_new(PK_RESP, DIR_TX, S.f[p->flow].resp, v->idx, p->flow);
+		q->t0 = p->t0;
+		pkt_free(p);
+		gq_add(v, q);
+		break;
+	default:
+		account_bytes(p->bytes);
+		lat_add(&S.lat_ow, p->t_nic, S.now - p->t_nic);
+		pkt_free(p);
+		break;
+	}
+}
+
+static s64 app_step(struct vif *v, struct item *it)
+{
+	struct pkt *p;
+
+	if (it->phase == 0) {
+		it->phase = 1;
+		return C.g_app_wake_ns;
+	}
+	p = it->cur;
+	if (p) {
+		it->cur = NULL;
+		app_consume(v, p);
+		return 0;
+	}
+	p = pq_pop(&v->sock);
+	if (!p)
+		p = pq_pop(&v->apptx);
+	if (!p) {
+		v->app = false;
+		return STEP_DONE;
+	}
+	it->cur = p;
+	return (p->kind == PK_REQ ? C.g_app_req_ns : C.g_app_pkt_ns) +
+	       p->bytes * C.g_app_byte_ps / 1000;
+}
+
+/*
+ * Items of the guest that may transmit drain the qdisc first (the stack
+ * transmits from the context that queued the packet).
+ */
+static s64 guest_item(struct vif *v, struct item *it,
+		      s64 (*fn)(struct vif *, struct item *))
+{
+	struct pkt *p;
+	s64 r;
+
+	for (;;) {
+		p = it->txp;
+		if (p) {
+			it->txp = NULL;
+			r = nf_xmit(v, p);
+			if (r)
+				return r;
+			continue;
+		}
+		if (it->phase && v->gq.head && !v->tx_stopped) {
+			p = pq_pop(&v->gq);
+			it->txp = p;
+			return C.g_tx_pkt_ns + p->bytes * C.g_tx_byte_ps / 1000;
+		}
+		if (it->done)
+			return STEP_DONE;
+		r = fn(v, it);
+		if (r < 0)
+			it->done = true;
+		else if (r > 0)
+			return r;
+	}
+}
+
+static s64 nettx_step(struct vif *v, struct item *it)
+{
+	if (it->phase == 0) {
+		it->phase = 1;
+		return 0;
+	}
+	v->nettx = false;
+	return STEP_DONE;
+}
+
+/* ---- upcalls and timer callbacks ---------------------------------------- */
+
+/*
+ * The hard-irq handler of a channel end. Returns extra CPU time it takes
+ * beyond the upcall itself.
+ */
+static u64 upcall_handle(struct chan *ch)
+{
+	struct vif *v = ch->v;
+	struct ring *r;
+	u32 n, wq;
+	bool spurious;
+
+	ch->pending = false;
+	ch->irqs++;
+	switch (ch->kind) {
+	case CH_NB_TX:		/* xenvif_tx_interrupt() */
+		if (v->tx.req_prod != v->tx.req_cons) {
+			ch->eoi_pending = true;
+			nb_napi_schedule(v);
+		} else {
+			chan_eoi(ch, true);
+		}
+		break;
+	case CH_NB_RX:		/* xenvif_rx_interrupt() */
+		if (nb_rx_slots(v)) {
+			ch->eoi_pending = true;
+			nb_kick(v);
+		} else {
+			chan_eoi(ch, true);
+		}
+		break;
+	case CH_NF_RX:		/* xennet_rx_interrupt() */
+		r = &v->rx;
+		wq = r->rsp_prod - r->rsp_cons;
+		spurious = wq <= v->rx_rsp_unconsumed;
+		if (!spurious)
+			v->rx_rsp_unconsumed = wq;
+		if (wq)
+			nf_napi_schedule(v);
+		chan_eoi(ch, spurious);
+		break;
+	case CH_NF_TX:		/* xennet_tx_interrupt() -> xennet_tx_buf_gc() */
+		r = &v->tx;
+		n = 0;
+		do {
+			n += r->rsp_prod - r->rsp_cons;
+			r->rsp_cons = r->rsp_prod;
+		} while (final_check_responses(r));
+		if (v->tx_stopped && nf_tx_slot_available(v)) {
+			v->tx_stopped = false;
+			if (v->gq.head && !v->nettx) {
+				v->nettx = true;
+				dom_enqueue(v->g, item_new(IT_NETTX, v));
+			}
+		}
+		chan_eoi(ch, !n);
+		return n * C.g_gc_pkt_ns;
+	}
+	return 0;
+}
+
+/*
+ * An upcall item: the irq entry cost, then the handler. With irq_preempt
+ * the handler already ran when the event was delivered and the item only
+ * charges its cost (it->budget = 1).
+ */
+static s64 upcall_step(struct chan *ch, struct item *it)
+{
+	u64 extra;
+
+	switch (it->phase) {
+	case 0:
+		it->phase = 1;
+		return ch->d == &S.d0 ? C.d0_irq_ns : C.g_irq_ns;
+	case 1:
+		it->phase = 2;
+		if (it->budget)
+			return (s64)it->bytes;
+		extra = upcall_handle(ch);
+		return (s64)extra;
+	}
+	return STEP_DONE;
+}
+
+static s64 timer_step(struct simtimer *t, struct item *it)
+{
+	struct vif *v = t->v;
+
+	if (it->phase == 0) {
+		it->phase = 1;
+		return t->d == &S.d0 ? C.d0_timer_ns : C.g_timer_ns;
+	}
+	if (it->phase == 2)
+		return STEP_DONE;
+	it->phase = 2;
+	switch (t->kind) {
+	case TM_NB_RX:		/* xcc_nb_rx_timer() */
+		v->tx.req_event = v->tx.req_cons;	/* poll with the event behind */
+		xcc_cons_expire(&v->nb_rx, v->tx.req_prod != v->tx.req_cons);
+		v->rx_dist = 1;
+		nb_schedule_or_enable(v);
+		break;
+	case TM_NB_TX:		/* xcc_nb_tx_timer() */
+		if (xcc_prod_expire(&v->nb_tx_p, &v->nb_tx, v->rx.rsp_event,
+				    S.now))
+			return evtchn_send(&v->c_nf_rx, &S.d0, C.d0_hcall_ns);
+		break;
+	case TM_NB_TXC:		/* xcc_nb_txc_timer() */
+		if (xcc_prod_expire(&v->nb_txc_p, &v->nb_txc, v->tx.rsp_event,
+				    S.now))
+			return evtchn_send(&v->c_nf_tx, &S.d0, C.d0_hcall_ns);
+		break;
+	case TM_NF_RX:		/* xcc_nf_rx_timer() */
+		v->rx.rsp_event = v->rx.rsp_cons;	/* poll with the event behind */
+		xcc_cons_expire(&v->nf_rx, v->rx.rsp_prod != v->rx.rsp_cons);
+		nf_napi_schedule(v);
+		break;
+	case TM_NF_TX:		/* xcc_nf_tx_timer() */
+		if (xcc_prod_expire(&v->nf_tx_p, &v->nf_tx, v->tx.req_event,
+				    S.now))
+			return evtchn_send(&v->c_nb_tx, v->g, C.g_hcall_ns);
+		break;
+	}
+	return 0;
+}
+
+static s64 item_step(struct dom *d, struct item *it)
+{
+	(void)d;
+	switch (it->type) {
+	case IT_UPCALL:
+		return upcall_step(it->obj, it);
+	case IT_TIMER:
+		return timer_step(it->obj, it);
+	case IT_NIC:
+		return nic_step(it);
+	case IT_NB_NAPI:
+		return nb_napi_step(it->obj, it);
+	case IT_NB_RXK:
+		return nb_rxk_step(it->obj, it);
+	case IT_NF_NAPI:
+		return guest_item(it->obj, it, nf_napi_step);
+	case IT_APP:
+		return guest_item(it->obj, it, app_step);
+	case IT_NETTX:
+		return guest_item(it->obj, it, nettx_step);
+	}
+	return STEP_DONE;
+}
+
+/* ---- workloads ---------------------------------------------------------- */
+
+static struct flow *flow_add(int type, int vif, u64 start, u64 stop)
+{
+	struct flow *f;
+
+	if (S.nflow == (int)(sizeof(S.f) / sizeof(S.f[0])))
+		die("too many flows");
+	f = &S.f[S.nflow];
+	f->id = S.nflow++;
+	f->type = type;
+	f->vif = vif;
+	f->start = start;
+	f->stop = stop;
+	f->window = P.window;
+	f->seg = P.seg;
+	f->conc = P.conc;
+	f->req = P.req;
+	f->resp = P.resp;
+	f->rate = P.rate;
+	f->pkt = P.pkt;
+	f->on_ns = P.on_us * 1000;
+	f->off_ns = P.off_us * 1000;
+	ev_push(start, EV_GEN, f, 0);
+	return f;
+}
+
+static void rr_send(struct flow *f)
+{
+	client_send(pkt_new(PK_REQ, DIR_RX, f->req, f->vif, f->id));
+}
+
+/* Poisson (and on/off) sources: next arrival, skipping off periods. */
+static void oneway_next(struct flow *f)
+{
+	u64 t = S.now + rng_exp(1e9 / (double)f->rate), period, in;
+
+	if (f->type == F_ONOFF) {
+		period = f->on_ns + f->off_ns;
+		in = (t - f->start) % period;
+		if (in >= f->on_ns)
+			t += period - in;
+	}
+	ev_push(t, EV_GEN, f, 2);
+}
+
+static void gen_event(struct flow *f, u32 what)
+{
+	struct vif *v = &S.v[f->vif];
+	struct trace_row *row;
+	struct pkt *p;
+	u32 i;
+
+	if (!flow_running(f))
+		return;
+	switch (f->type) {
+	case F_BULK_RX:
+		client_bulk_fill(f);
+		break;
+	case F_BULK_TX:		/* the application fills the socket */
+		while (f->inflight < f->window) {
+			f->inflight++;
+			pq_add(&v->apptx, pkt_new(PK_DATA, DIR_TX, f->seg,
+						  v->idx, f->id));
+		}
+		app_schedule(v);
+		break;
+	case F_RR:
+		if (what == 0) {
+			for (i = 0; i < f->conc; i++)
+				rr_send(f);
+		} else {
+			rr_send(f);
+		}
+		break;
+	case F_POISSON:
+	case F_ONOFF:
+		if (what == 2)
+			client_send(pkt_new(PK_ONEWAY, DIR_RX, f->pkt, f->vif,
+					    f->id));
+		oneway_next(f);
+		break;
+	case F_TRACE:
+		row = &S.trace[f->sent++];
+		if (row->dir == DIR_RX) {
+			p = pkt_new(PK_ONEWAY, DIR_RX, row->bytes, f->vif, f->id);
+			nic_arrive(p);
+		} else {
+			p = pkt_new(PK_ONEWAY, DIR_TX, row->bytes, f->vif, f->id);
+			pq_add(&v->apptx, p);
+			app_schedule(v);
+		}
+		if (f->sent < S.ntrace)
+			ev_push(S.trace[f->sent].t, EV_GEN, f, 3);
+		break;
+	}
+}
+
+static void trace_load(const char *path)
+{
+	char line[256];
+	FILE *fp = fopen(path, "r");
+	size_t cap = 0, lineno = 0;
+	unsigned long long t;
+	unsigned int bytes;
+	char dir[8];
+
+	if (!fp)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), fp)) {
+		lineno++;
+		if (lineno == 1 && !strncmp(line, "t_ns", 4))
+			continue;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (sscanf(line, "%llu,%u,%7s", &t, &bytes, dir) != 3 ||
+		    (strcmp(dir, "rx") && strcmp(dir, "tx")) || !bytes ||
+		    bytes > 65536)
+			die("%s:%zu: expected t_ns,bytes,rx|tx", path, lineno);
+		if (S.ntrace && t < S.trace[S.ntrace - 1].t)
+			die("%s:%zu: times must not go backwards", path, lineno);
+		if (S.ntrace == cap) {
+			cap = cap ? cap * 2 : 1024;
+			S.trace = realloc(S.trace, cap * sizeof(*S.trace));
+			if (!S.trace)
+				die("out of memory");
+		}
+		S.trace[S.ntrace].t = t;
+		S.trace[S.ntrace].bytes = bytes;
+		S.trace[S.ntrace].dir = dir[0] == 'r' ? DIR_RX : DIR_TX;
+		S.ntrace++;
+	}
+	fclose(fp);
+	if (!S.ntrace)
+		die("%s: no packets", path);
+}
+
+static void workload_setup(void)
+{
+	const char *w = P.workload;
+	u64 end = S.end, half = S.end / 2;
+
+	S.nvif = 1;
+	if (!strcmp(w, "bulk_rx")) {
+		flow_add(F_BULK_RX, 0, 0, end);
+	} else if (!strcmp(w, "bulk_tx")) {
+		flow_add(F_BULK_TX, 0, 0, end);
+	} else if (!strcmp(w, "rr")) {
+		flow_add(F_RR, 0, 0, end);
+	} else if (!strcmp(w, "poisson")) {
+		flow_add(F_POISSON, 0, 0, end);
+	} else if (!strcmp(w, "onoff")) {
+		flow_add(F_ONOFF, 0, 0, end);
+	} else if (!strcmp(w, "mixed")) {
+		S.nvif = 2;
+		flow_add(F_BULK_RX, 0, 0, end);
+		flow_add(F_RR, 1, 0, end);
+	} else if (!strcmp(w, "phase")) {
+		flow_add(F_BULK_RX, 0, 0, half);
+		flow_add(F_RR, 0, half, end);
+	} else if (!strcmp(w, "trace")) {
+		if (!P.trace)
+			die("workload=trace needs trace=FILE");
+		trace_load(P.trace);
+		flow_add(F_TRACE, 0, S.trace[0].t, ~0ULL);
+	} else {
+		die("unknown workload '%s'", w);
+	}
+}
+
+/* ---- setup, run, report -------------------------------------------------- */
+
+static void chan_init(struct chan *ch, struct vif *v, struct dom *d, int kind)
+{
+	ch->v = v;
+	ch->d = d;
+	ch->kind = kind;
+}
+
+static void timer_init(struct simtimer *t, struct vif *v, struct dom *d,
+		       int kind)
+{
+	t->v = v;
+	t->d = d;
+	t->kind = kind;
+}
+
+static void vif_init(struct vif *v, int idx)
+{
+	static const char * const names[SIM_MAX_VIFS] = {
+		"guest0", "guest1", "guest2", "guest3",
+	};
+	struct xcc_params p;
+
+	v->idx = idx;
+	v->g = &S.g[idx];
+	v->g->name = names[idx];
+	/* SHARED_RING_INIT, then xennet_open()/connect: 256 RX buffers */
+	v->tx.req_event = v->tx.rsp_event = 1;
+	v->rx.req_event = v->rx.rsp_event = 1;
+	v->rx.req_prod = v->rx.req_prod_pvt = RS;
+
+	p = lever_params(&lever[L_VIF_RX]);
+	xcc_ctl_init(&v->nb_rx, &p);
+	p = lever_params(&lever[L_VIF_TX]);
+	xcc_ctl_init(&v->nb_tx, &p);
+	xcc_ctl_init(&v->nb_txc, &p);
+	p = lever_params(&lever[L_ETH_RX]);
+	xcc_ctl_init(&v->nf_rx, &p);
+	p = lever_params(&lever[L_ETH_TX]);
+	xcc_ctl_init(&v->nf_tx, &p);
+	xcc_prod_reset(&v->nb_tx_p, 0);
+	xcc_prod_reset(&v->nb_txc_p, 0);
+	xcc_prod_reset(&v->nf_tx_p, 0);
+	v->rx_dist = 1;
+	v->nb_weight = v->nb_rx.weight;
+	v->nf_weight = v->nf_rx.weight;
+
+	chan_init(&v->c_nb_tx, v, &S.d0, CH_NB_TX);
+	chan_init(&v->c_nb_rx, v, &S.d0, CH_NB_RX);
+	chan_init(&v->c_nf_tx, v, v->g, CH_NF_TX);
+	chan_init(&v->c_nf_rx, v, v->g, CH_NF_RX);
+	timer_init(&v->t_nb_rx, v, &S.d0, TM_NB_RX);
+	timer_init(&v->t_nb_tx, v, &S.d0, TM_NB_TX);
+	timer_init(&v->t_nb_txc, v, &S.d0, TM_NB_TXC);
+	timer_init(&v->t_nf_rx, v, v->g, TM_NF_RX);
+	timer_init(&v->t_nf_tx, v, v->g, TM_NF_TX);
+}
+
+static void counters_now(struct counters *c)
+{
+	const struct xcc_ctl *ctls[5];
+	const struct chan *g_ch[2], *d_ch[2];
+	int i, k;
+
+	memset(c, 0, sizeof(*c));
+	c->nic_irqs = S.nic_irqs;
+	c->d0_busy = S.d0.busy_ns;
+	c->bytes = S.bytes;
+	c->drops = S.drops;
+	for (i = 0; i < S.nvif; i++) {
+		struct vif *v = &S.v[i];
+
+		c->pv_pkts += v->pv_pkts;
+		c->g_busy += v->g->busy_ns;
+		c->held_xmit += v->held_xmit;
+		d_ch[0] = &v->c_nb_tx;
+		d_ch[1] = &v->c_nb_rx;
+		g_ch[0] = &v->c_nf_tx;
+		g_ch[1] = &v->c_nf_rx;
+		for (k = 0; k < 2; k++) {
+			c->d0_irqs += d_ch[k]->irqs;
+			c->g_irqs += g_ch[k]->irqs;
+			c->d0_spur += d_ch[k]->spurious;
+			c->g_spur += g_ch[k]->spurious;
+			c->eoi_delays += d_ch[k]->delays + g_ch[k]->delays;
+			c->merged += d_ch[k]->merged + g_ch[k]->merged;
+		}
+		c->timer_fires += v->t_nb_rx.fires + v->t_nb_tx.fires +
+				  v->t_nb_txc.fires + v->t_nf_rx.fires +
+				  v->t_nf_tx.fires;
+		ctls[0] = &v->nb_rx;
+		ctls[1] = &v->nb_tx;
+		ctls[2] = &v->nb_txc;
+		ctls[3] = &v->nf_rx;
+		ctls[4] = &v->nf_tx;
+		for (k = 0; k < 5; k++)
+			c->deferred += ctls[k]->stats.notify_deferred;
+		c->notify += v->nb_tx.stats.notify_sent +
+			     v->nb_txc.stats.notify_sent +
+			     v->nf_tx.stats.notify_sent;
+	}
+}
+
+static void mark(u32 what)
+{
+	if (what == 0) {
+		S.measuring = true;
+		counters_now(&S.c_warm);
+	} else {
+		counters_now(&S.c_end);
+		S.measuring = false;
+		S.stopping = true;
+	}
+}
+
+static void dispatch(const struct event *e)
+{
+	struct simtimer *t;
+	struct flow *f;
+
+	switch (e->type) {
+	case EV_STEP:
+		dom_advance(e->p);
+		break;
+	case EV_TIMER:
+		t = e->p;
+		if (e->gen != t->gen)
+			break;		/* cancelled or restarted */
+		t->armed = false;
+		t->fires++;
+		dom_enqueue(t->d, item_new(IT_TIMER, t));
+		break;
+	case EV_EVTCHN:
+		chan_deliver(e->p);
+		break;
+	case EV_UNMASK:
+		chan_unmask(e->p);
+		break;
+	case EV_NIC_ARRIVE:
+		nic_arrive(e->p);
+		break;
+	case EV_NIC_IRQ:
+		S.nic_irq_wait = false;
+		if (!S.nic_sched && S.nicq.head)
+			nic_raise();
+		break;
+	case EV_CLIENT:
+		client_arrive(e->p);
+		break;
+	case EV_GEN:
+		gen_event(e->p, e->gen);
+		break;
+	case EV_DELACK:
+		f = e->p;
+		if (e->gen == f->delack_gen && f->unacked)
+			client_ack(f);
+		break;
+	case EV_MARK:
+		mark(e->gen);
+		break;
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct_us(struct lat *l, double q)
+{
+	size_t i;
+
+	if (!l->n)
+		return -1;
+	i = (size_t)(q * (double)(l->n - 1) + 0.5);
+	return l->v[i] / 1000.0;
+}
+
+/* ---- command line ------------------------------------------------------- */
+
+struct opt {
+	const char *name;
+	u64 *u;
+	const char **s;
+	const char *help;
+};
+
+static const struct opt opts[] = {
+	{ "workload", NULL, &P.workload,
+	  "bulk_rx | bulk_tx | rr | poisson | onoff | mixed | phase | trace" },
+	{ "policy", NULL, &P.policy, "off | static | dim | adaptive (all levers)" },
+	{ "usecs", &P.usecs, NULL, "static: usecs on every lever" },
+	{ "frames", &P.frames, NULL, "static: frames on every lever" },
+	{ "vif_rx", NULL, &P.lever[L_VIF_RX],
+	  "override netback rx lever: off|dim|adaptive|U[/F]" },
+	{ "vif_tx", NULL, &P.lever[L_VIF_TX],
+	  "override netback tx+txc levers: off|dim|adaptive|U[/F]" },
+	{ "eth_rx", NULL, &P.lever[L_ETH_RX],
+	  "override netfront rx lever: off|dim|adaptive|U[/F]" },
+	{ "eth_tx", NULL, &P.lever[L_ETH_TX],
+	  "override netfront tx lever: off|dim|adaptive|U[/F]" },
+	{ "usecs_high", &P.usecs_high, NULL, "adaptive: usecs-high" },
+	{ "label", NULL, &P.label, "policy name in the output" },
+	{ "seed", &P.seed, NULL, "PRNG seed" },
+	{ "dur_us", &P.dur_us, NULL, "traffic time (us)" },
+	{ "warm_us", &P.warm_us, NULL, "warm-up excluded from metrics (us)" },
+	{ "drain_ms", &P.drain_ms, NULL, "max time to drain after traffic stops" },
+	{ "window", &P.window, NULL, "bulk: segments in flight" },
+	{ "seg", &P.seg, NULL, "bulk: segment bytes (up to 65536: GSO)" },
+	{ "conc", &P.conc, NULL, "rr: requests outstanding" },
+	{ "req", &P.req, NULL, "rr: request bytes" },
+	{ "resp", &P.resp, NULL, "rr: response bytes" },
+	{ "rate", &P.rate, NULL, "poisson/onoff: packets per second" },
+	{ "pkt", &P.pkt, NULL, "poisson/onoff: packet bytes" },
+	{ "on_us", &P.on_us, NULL, "onoff: on period (us)" },
+	{ "off_us", &P.off_us, NULL, "onoff: off period (us)" },
+	{ "trace", NULL, &P.trace, "trace: CSV file t_ns,bytes,dir" },
+	{ "out", NULL, &P.out, "append the CSV row to this file" },
+	{ "header", &P.header, NULL, "1: print the CSV header first" },
+	{ "verbose", &P.verbose, NULL, "1: per-lever counters on stderr" },
+};
+
+static u64 *cost_field(const char *name)
+{
+#define X(n, def, help) if (!strcmp(name, #n)) return &C.n;
+	SIM_COSTS(X)
+#undef X
+	return NULL;
+}
+
+static void usage(void)
+{
+	size_t i;
+
+	printf("usage: xcc-sim [name=value ...]\n\nrun:\n");
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		printf("  %-14s %s\n", opts[i].name, opts[i].help);
+	printf("\ncosts and model (ns unless noted):\n");
+#define X(n, def, help) printf("  %-17s %8llu  %s\n", #n, (unsigned long long)def, help);
+	SIM_COSTS(X)
+#undef X
+	exit(0);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	char *eq, *end;
+	size_t i;
+	u64 *u;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help"))
+			usage();
+		eq = strchr(argv[a], '=');
+		if (!eq)
+			die("argument '%s' is not name=value (try -h)", argv[a]);
+		*eq++ = '\0';
+		u = cost_field(argv[a]);
+		for (i = 0; !u && i < sizeof(opts) / sizeof(opts[0]); i++) {
+			if (strcmp(argv[a], opts[i].name))
+				continue;
+			if (opts[i].s) {
+				*opts[i].s = eq;
+				break;
+			}
+			u = opts[i].u;
+		}
+		if (u) {
+			errno = 0;
+			*u = strtoull(eq, &end, 0);
+			if (errno || *end || end == eq)
+				die("%s: not a number: '%s'", argv[a], eq);
+		} else if (i == sizeof(opts) / sizeof(opts[0])) {
+			die("unknown parameter '%s' (try -h)", argv[a]);
+		}
+	}
+	if (!C.link_mbps)
+		die("link_mbps must be > 0");
+	if (!P.rate)
+		die("rate must be > 0");
+	if (P.window < 1 || P.conc < 1 || P.seg < 1 || P.seg > 65536 ||
+	    P.req < 1 || P.resp < 1 || P.resp > 65536 || P.req > 65536 ||
+	    P.pkt < 1 || P.pkt > 65536)
+		die("window, conc, seg, req, resp and pkt must be 1..65536");
+	if (P.warm_us >= P.dur_us)
+		die("warm_us must be below dur_us");
+}
+
+static int parse_pol(const char *s)
+{
+	if (!strcmp(s, "off") || !strcmp(s, "stock"))
+		return POL_OFF;
+	if (!strcmp(s, "static"))
+		return POL_STATIC;
+	if (!strcmp(s, "dim"))
+		return POL_DIM;
+	if (!strcmp(s, "adaptive"))
+		return POL_ADAPTIVE;
+	die("unknown policy '%s'", s);
+	return POL_OFF;
+}
+
+static void levers_setup(void)
+{
+	unsigned int u, f;
+	int i, pol = parse_pol(P.policy);
+
+	for (i = 0; i < L_NR; i++) {
+		lever[i].pol = pol;
+		lever[i].usecs = P.usecs;
+		lever[i].frames = P.frames;
+		if (pol == POL_STATIC && !P.usecs)
+			lever[i].pol = POL_OFF;
+		if (!P.lever[i])
+			continue;
+		if (sscanf(P.lever[i], "%u/%u", &u, &f) == 2 ||
+		    (f = 0, sscanf(P.lever[i], "%u", &u) == 1)) {
+			lever[i].pol = u ? POL_STATIC : POL_OFF;
+			lever[i].usecs = u;
+			lever[i].frames = f;
+		} else {
+			lever[i].pol = parse_pol(P.lever[i]);
+		}
+	}
+}
+
+static const char *policy_label(char *buf, size_t len)
+{
+	if (P.label)
+		return P.label;
+	if (!strcmp(P.policy, "static"))
+		snprintf(buf, len, "static-u%llu-f%llu",
+			 (unsigned long long)P.usecs,
+			 (unsigned long long)P.frames);
+	else
+		snprintf(buf, len, "%s", !strcmp(P.policy, "off") ? "stock" :
+			 P.policy);
+	return buf;
+}
+
+static void dump_lever(const char *who, int q, const struct xcc_ctl *c)
+{
+	const struct xcc_stats *s = &c->stats;
+
+	fprintf(stderr,
+		"%s q%d: usecs %u frames %u sent %llu deferred %llu flush %llu hits %llu avoided %llu cycles %llu frames %llu events %llu\n",
+		who, q, c->usecs, c->frames,
+		(unsigned long long)s->notify_sent,
+		(unsigned long long)s->notify_deferred,
+		(unsigned long long)s->timer_flush,
+		(unsigned long long)s->frame_hits,
+		(unsigned long long)s->spurious_avoided,
+		(unsigned long long)s->cycles,
+		(unsigned long long)s->frames,
+		(unsigned long long)c->events);
+}
+
+static const char *csv_header =
+	"seed,workload,policy,guests,dur_us,pkts,guest_irqs,dom0_irqs,nic_irqs,"
+	"guest_irq_per_pkt,dom0_irq_per_pkt,guest_cpu_ns_per_pkt,"
+	"dom0_cpu_ns_per_pkt,cpu_ns_per_pkt,guest_util,dom0_util,"
+	"p50_us,p99_us,p999_us,lat_n,ow_p50_us,ow_p99_us,throughput_mbps,"
+	"drops,guest_spurious,dom0_spurious,eoi_delays,timer_fires,notify_sent,"
+	"held,xmit_more_held,evt_merged,stranded,owed\n";
+
+static void report(u64 stranded, u64 owed)
+{
+	struct counters *a = &S.c_warm, *b = &S.c_end;
+	double win = (double)(S.end - S.warm);
+	u64 pk = b->pv_pkts - a->pv_pkts;
+	double pkts = pk ? (double)pk : 1;
+	u64 gb = b->g_busy - a->g_busy, db = b->d0_busy - a->d0_busy;
+	struct lat *pl = S.lat_rr.n ? &S.lat_rr : &S.lat_ow;
+	char lbl[64], row[1024];
+	FILE *fp;
+
+	qsort(S.lat_rr.v, S.lat_rr.n, sizeof(u64), cmp_u64);
+	qsort(S.lat_ow.v, S.lat_ow.n, sizeof(u64), cmp_u64);
+	snprintf(row, sizeof(row),
+		 "%llu,%s,%s,%d,%llu,%llu,%llu,%llu,%llu,%.4f,%.4f,%.1f,%.1f,%.1f,%.4f,%.4f,%.2f,%.2f,%.2f,%zu,%.2f,%.2f,%.1f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+		 (unsigned long long)P.seed, P.workload,
+		 policy_label(lbl, sizeof(lbl)), S.nvif,
+		 (unsigned long long)P.dur_us, (unsigned long long)pk,
+		 (unsigned long long)(b->g_irqs - a->g_irqs),
+		 (unsigned long long)(b->d0_irqs - a->d0_irqs),
+		 (unsigned long long)(b->nic_irqs - a->nic_irqs),
+		 (b->g_irqs - a->g_irqs) / pkts,
+		 (b->d0_irqs - a->d0_irqs) / pkts,
+		 gb / pkts, db / pkts, (gb + db) / pkts,
+		 gb / win / S.nvif, db / win,
+		 pct_us(pl, 0.50), pct_us(pl, 0.99), pct_us(pl, 0.999), pl->n,
+		 pct_us(&S.lat_ow, 0.50), pct_us(&S.lat_ow, 0.99),
+		 (b->bytes - a->bytes) * 8.0 / win * 1000.0,
+		 (unsigned long long)(b->drops - a->drops),
+		 (unsigned long long)(b->g_spur - a->g_spur),
+		 (unsigned long long)(b->d0_spur - a->d0_spur),
+		 (unsigned long long)(b->eoi_delays - a->eoi_delays),
+		 (unsigned long long)(b->timer_fires - a->timer_fires),
+		 (unsigned long long)(b->notify - a->notify),
+		 (unsigned long long)(b->deferred - a->deferred),
+		 (unsigned long long)(b->held_xmit - a->held_xmit),
+		 (unsigned long long)(b->merged - a->merged),
+		 (unsigned long long)stranded, (unsigned long long)owed);
+	if (P.header)
+		fputs(csv_header, stdout);
+	fputs(row, stdout);
+	if (P.out) {
+		fp = fopen(P.out, "a");
+		if (!fp)
+			die("%s: %s", P.out, strerror(errno));
+		if (!ftell(fp))
+			fputs(csv_header, fp);
+		fputs(row, fp);
+		fclose(fp);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct event e;
+	u64 limit, owed = 0;
+	int i;
+
+	parse_args(argc, argv);
+	levers_setup();
+	rng_seed(P.seed);
+	S.d0.name = "dom0";
+	S.warm = P.warm_us * 1000;
+	S.end = P.dur_us * 1000;
+	workload_setup();
+	if (S.ntrace) {		/* the trace sets the run's length (+1 ms) */
+		S.end = S.trace[S.ntrace - 1].t + 1000000;
+		if (S.warm >= S.end)
+			S.warm = 0;
+	}
+	for (i = 0; i < S.nvif; i++)
+		vif_init(&S.v[i], i);
+	ev_push(S.warm, EV_MARK, NULL, 0);
+	ev_push(S.end, EV_MARK, NULL, 1);
+
+	limit = S.end + P.drain_ms * 1000000;
+	while (S.nheap) {
+		e = ev_pop();
+		if (e.t > limit)
+			break;
+		S.now = e.t;
+		dispatch(&e);
+	}
+	for (i = 0; i < S.nvif; i++)
+		owed += S.v[i].nb_tx_p.owed + S.v[i].nb_txc_p.owed +
+			S.v[i].nf_tx_p.owed;
+	report(S.live_pkts, owed);
+	if (P.verbose) {
+		for (i = 0; i < S.nvif; i++) {
+			dump_lever("vif rx ", i, &S.v[i].nb_rx);
+			dump_lever("vif tx ", i, &S.v[i].nb_tx);
+			dump_lever("vif txc", i, &S.v[i].nb_txc);
+			dump_lever("eth rx ", i, &S.v[i].nf_rx);
+			dump_lever("eth tx ", i, &S.v[i].nf_tx);
+		}
+		for (i = 0; i < S.nvif; i++) {
+			const struct chan *chs[4] = { &S.v[i].c_nb_tx,
+				&S.v[i].c_nb_rx, &S.v[i].c_nf_tx, &S.v[i].c_nf_rx };
+			static const char * const cn[4] = { "nb_tx", "nb_rx",
+				"nf_tx", "nf_rx" };
+			int k;
+
+			for (k = 0; k < 4; k++)
+				fprintf(stderr, "chan %s q%d: irqs %llu merged %llu spurious %llu eoi delays %llu (%.1f ms)\n",
+					cn[k], i,
+					(unsigned long long)chs[k]->irqs,
+					(unsigned long long)chs[k]->merged,
+					(unsigned long long)chs[k]->spurious,
+					(unsigned long long)chs[k]->delays,
+					chs[k]->delay_ns / 1e6);
+		}
+		fprintf(stderr, "end at %.3f ms, %llu packets live\n",
+			S.now / 1e6, (unsigned long long)S.live_pkts);
+	}
+	return 0;
+}
