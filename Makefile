@@ -7,6 +7,7 @@
 #   make check                                   every test (CI runs this)
 #   make lab                                     Xen in QEMU, prints results
 #   make install                                 into /lib/modules/KVER/updates
+#   make bench-sim / make bench [TRACE=file.csv]  simulator (+ lab) comparison
 
 KVER = $(shell tools/kver.sh)
 KDIR = /lib/modules/$(KVER)/build
@@ -17,8 +18,8 @@ KSRC ?=
 BUILD = build/$(KVER)
 MODULES = xen-netback xen-netfront
 
-.PHONY: all modules deps prepare unit fuzz checkpatch sparse check lab install \
-	uninstall clean
+.PHONY: all modules deps prepare unit fuzz checkpatch sparse check lab \
+	lab-check bench bench-sim install uninstall clean
 
 all: modules
 
@@ -50,6 +51,18 @@ checkpatch: prepare
 sparse: prepare
 	@tools/sparse.sh $(KDIR) $(BUILD) $(MODULES)
 
+# The lab boots Xen + dom0 + guests in QEMU with these two modules.
+LAB_ENV = KVER=$(KVER) NETBACK_KO=$(CURDIR)/$(BUILD)/xen-netback.ko \
+	  NETFRONT_KO=$(CURDIR)/$(BUILD)/xen-netfront.ko
+
+lab:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory modules
+	@$(LAB_ENV) tools/lab/lab.sh run
+
+lab-check: modules
+	@$(LAB_ENV) tools/lab/lab.sh check
+
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory unit
@@ -57,6 +70,7 @@ check:
 	@$(MAKE) --no-print-directory modules
 	@$(MAKE) --no-print-directory checkpatch
 	@$(MAKE) --no-print-directory sparse
+	@$(MAKE) --no-print-directory lab-check
 
 install: modules
 	install -d $(DESTDIR)/lib/modules/$(KVER)/updates

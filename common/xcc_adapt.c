@@ -23,19 +23,19 @@
  *           per event at the reference rate, at most XCC_AD_PROBE_USECS
  *           (a probe that fails costs little). It is kept (HOLD) only if
  *           the rate stayed within 10% of the reference and frames per
- *           event at least doubled (or reached the target); otherwise back to MEASURE, and the
- *           next probe waits twice as long as the last (up to
- *           XCC_AD_BACKOFF_MAX windows). A flow that never gains pays
+ *           event at least doubled (or reached the target); otherwise
+ *           back to MEASURE, and the next probe waits twice as long as
+ *           the last (up to XCC_AD_BACKOFF_MAX windows). A flow that never gains pays
  *           for one short window, ever more rarely.
  *  HOLD     while the rate holds (within 10% of the reference) the delay
  *           doubles each window up to the cap: for a flow the delay does
  *           not slow, more delay only means fewer interrupts and less
- *           CPU. When the rate falls it runs a CHECK and comes back
- *           with half the delay (not below usecs_low). The frame threshold is a quarter ring (XCC_AD_FRAMES), so no
- *           ring fills behind a held notification. Under 1.5 frames per
- *           event over 8 events (the flow went sparse or
- *           request/response) it drops the delay at once. Every XCC_AD_RECHECK windows it runs one
- *           CHECK.
+ *           CPU. When the rate falls it runs a CHECK and comes back with
+ *           half the delay (not below usecs_low). The frame threshold is
+ *           a quarter ring (XCC_AD_FRAMES), so no ring fills behind a
+ *           held notification. Under 1.5 frames per event over 8 events
+ *           (the flow went sparse or request/response) it drops the
+ *           delay at once. Every XCC_AD_RECHECK windows it runs a CHECK.
  *  CHECK    one short window with no delay: if the rate is then more
  *           than 10% above the rate under the delay, the delay was
  *           slowing the flow (a closed loop batching itself): back to
@@ -45,9 +45,9 @@
  * The delay never exceeds the cap (usecs_high, or the lever's share of
  * the latency budget, see xcc_cap_usecs()). After XCC_AD_IDLE_NS (1 ms)
  * without frames or events the policy starts over with no delay, keeping
- * its backoff: the first frames after a pause get stock latency. A peer that stops answering
- * produces neither frames nor events on the lever, so nothing is decided
- * from its silence. Everything is O(1) integer arithmetic; divisions
+ * its backoff: the first frames after a pause get stock latency. A peer
+ * that stops answering produces neither frames nor events on the lever,
+ * so nothing is decided from its silence. Everything is O(1) integer arithmetic; divisions
  * happen once per window.
  */
 #include "xcc.h"
