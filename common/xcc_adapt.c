@@ -190,18 +190,17 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 			break;
 		}
 		a->hold_rate = rate;
-		if (xcc_adapt_slower(rate, a->ref_rate)) {
-			/* Slower: check without delay, return with half. */
-			t = c->usecs / 2;
-			a->hold_usecs = t > c->params.usecs_low ? t :
-					c->params.usecs_low;
-		} else if (++a->windows < XCC_AD_RECHECK) {
+		if (!xcc_adapt_slower(rate, a->ref_rate) &&
+		    ++a->windows < XCC_AD_RECHECK) {
 			t = c->usecs * 2;
 			xcc_adapt_set(c, t < cap ? t : cap);
 			break;
-		} else {
-			a->hold_usecs = c->usecs;
 		}
+		/* Slower: check without delay, then come back with half. */
+		t = c->usecs;
+		if (xcc_adapt_slower(rate, a->ref_rate))
+			t /= 2;
+		a->hold_usecs = t > c->params.usecs_low ? t : c->params.usecs_low;
 		a->phase = XCC_AD_CHECK;
 		xcc_adapt_set(c, 0);
 		break;
