@@ -200,7 +200,9 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 		t = c->usecs;
 		if (xcc_adapt_slower(rate, a->ref_rate))
 			t /= 2;
-		a->hold_usecs = t > c->params.usecs_low ? t : c->params.usecs_low;
+		if (t < c->params.usecs_low)
+			t = c->params.usecs_low;
+		a->hold_usecs = t ? t : 1;
 		a->phase = XCC_AD_CHECK;
 		xcc_adapt_set(c, 0);
 		break;
