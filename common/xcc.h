@@ -26,7 +26,7 @@
 
 /* Defaults of the adaptive policy's bounds. */
 #define XCC_DEF_USECS_LOW	4U
-#define XCC_DEF_USECS_HIGH	128U
+#define XCC_DEF_USECS_HIGH	32U
 #define XCC_DEF_PKT_RATE_LOW	1000U
 #define XCC_DEF_PKT_RATE_HIGH	1000000U
 

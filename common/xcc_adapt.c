@@ -10,8 +10,9 @@
  * as the delay grows, and whatever batching appears is made by the
  * delay itself. The policy tells the two apart by trying a delay and
  * watching the rate, in windows of a few events (interrupts the lever
- * takes or causes) and at least XCC_AD_WIN_FRAMES frames, so that rates
- * measured with and without a delay cover comparable stretches:
+ * takes or causes) and at least XCC_AD_WIN_FRAMES frames (reference
+ * windows also XCC_AD_WIN_NS), so that rates measured with and without a
+ * delay cover comparable stretches:
  *
  *  MEASURE  no delay; the window's rate and frames per event are the
  *           reference. Two windows in a row at pkt_rate_low or more
@@ -27,7 +28,7 @@
  *           back to MEASURE, and the next probe waits twice as long as
  *           the last (up to XCC_AD_BACKOFF_MAX windows). A flow that never gains pays
  *           for one short window, ever more rarely.
- *  HOLD     while the rate holds (within 10% of the reference) the delay
+ *  HOLD     while the rate holds (within 5% of the reference) the delay
  *           doubles each window up to the cap: for a flow the delay does
  *           not slow, more delay only means fewer interrupts and less
  *           CPU. When the rate falls it runs a CHECK and comes back with
@@ -36,8 +37,8 @@
  *           held notification. Under 1.5 frames per event over 8 events
  *           (the flow went sparse or request/response) it drops the
  *           delay at once. Every XCC_AD_RECHECK windows it runs a CHECK.
- *  CHECK    one short window with no delay: if the rate is then more
- *           than 10% above the rate under the delay, the delay was
+ *  CHECK    one short window with no delay: if the rate under the delay
+ *           was more than 5% below the rate now, the delay was
  *           slowing the flow (a closed loop batching itself): back to
  *           MEASURE with a backoff. Otherwise back to HOLD, with the
  *           rate just measured as the new reference.
@@ -55,6 +56,7 @@
 #define XCC_AD_WIN_EVENTS	8
 #define XCC_AD_PROBE_EVENTS	4
 #define XCC_AD_WIN_FRAMES	32
+#define XCC_AD_WIN_NS		200000ULL	/* 200 us */
 #define XCC_AD_IDLE_NS		1000000ULL	/* 1 ms */
 #define XCC_AD_KEEP_BATCH16	24	/* 1.5 frames per event */
 #define XCC_AD_MULTI_BATCH16	20	/* 1.25: events carry several frames */
@@ -138,10 +140,10 @@ static bool xcc_adapt_changed(const struct xcc_adaptive *a, u32 rate,
 	       (u64)rate > 4ULL * a->retreat_rate;
 }
 
-/* rate is significantly (10%) below ref */
-static bool xcc_adapt_slower(u32 rate, u32 ref)
+/* rate is below ref by more than 1/@div (10%: 10, 5%: 20) */
+static bool xcc_adapt_below(u32 rate, u32 ref, u32 div)
 {
-	return (u64)rate * 10 < (u64)ref * 9;
+	return (u64)rate * div < (u64)ref * (div - 1);
 }
 
 static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
@@ -173,7 +175,7 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 		}
 		break;
 	case XCC_AD_PROBE:
-		if (xcc_adapt_slower(rate, a->ref_rate) ||
+		if (xcc_adapt_below(rate, a->ref_rate, 10) ||
 		    batch16 < XCC_AD_KEEP_BATCH16 ||
 		    ((u64)batch16 < 2ULL * a->ref_batch16 &&
 		     batch16 < XCC_AD_TARGET * 16)) {
@@ -190,7 +192,7 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 			break;
 		}
 		a->hold_rate = rate;
-		if (!xcc_adapt_slower(rate, a->ref_rate) &&
+		if (!xcc_adapt_below(rate, a->ref_rate, 20) &&
 		    ++a->windows < XCC_AD_RECHECK) {
 			t = c->usecs * 2;
 			xcc_adapt_set(c, t < cap ? t : cap);
@@ -198,7 +200,7 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 		}
 		/* Slower: check without delay, then come back with half. */
 		t = c->usecs;
-		if (xcc_adapt_slower(rate, a->ref_rate))
+		if (xcc_adapt_below(rate, a->ref_rate, 20))
 			t /= 2;
 		if (t < c->params.usecs_low)
 			t = c->params.usecs_low;
@@ -207,7 +209,7 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 		xcc_adapt_set(c, 0);
 		break;
 	case XCC_AD_CHECK:
-		if (xcc_adapt_slower(a->hold_rate, rate)) {
+		if (xcc_adapt_below(a->hold_rate, rate, 20)) {
 			a->ref_batch16 = batch16;
 			xcc_adapt_retreat(c);
 			break;
@@ -273,14 +275,17 @@ void xcc_adapt_update(struct xcc_ctl *c, u32 frames, bool event, u64 now_ns)
 		xcc_adapt_window(a, now_ns);
 		return;
 	}
-	/* At least @need events and XCC_AD_WIN_FRAMES frames, or 4 * @need
-	 * events when events carry few frames.
+	/* At least @need events and XCC_AD_WIN_FRAMES frames (or 4 * @need
+	 * events when events carry few frames). Reference windows also last
+	 * XCC_AD_WIN_NS: shorter than a burst, they would measure the
+	 * burst's rate; probes stay short, a failed one costs little.
 	 */
+	dt = now_ns - a->win_start_ns;
 	if (a->win_events < need ||
-	    (a->win_frames < XCC_AD_WIN_FRAMES && a->win_events < 4 * need))
+	    (a->win_frames < XCC_AD_WIN_FRAMES && a->win_events < 4 * need) ||
+	    (need == XCC_AD_WIN_EVENTS && dt < XCC_AD_WIN_NS))
 		return;
 
-	dt = now_ns - a->win_start_ns;
 	rate = (u64)a->win_frames * 1000000000ULL / (dt ? dt : 1);
 	batch = (u64)a->win_frames * 16 / a->win_events;
 	xcc_adapt_decide(c, rate > 0xffffffffULL ? 0xffffffffU : (u32)rate,
