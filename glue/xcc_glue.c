@@ -258,6 +258,12 @@ void xcc_chan_arm(struct xcc_chan *ch)
 		      HRTIMER_MODE_REL_SOFT);
 }
 
+/* Only the adaptive policies look at the clock; the others skip the read. */
+static u64 xcc_chan_now(const struct xcc_chan *ch)
+{
+	return ch->ctl.params.adapt != XCC_ADAPT_NONE ? ktime_get_ns() : 0;
+}
+
 /**
  * xcc_chan_reset() - a producer ring is (re)attached
  * @ch: the lever, with no timer running
@@ -289,7 +295,7 @@ bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed, u32 bytes)
 	spin_lock_irqsave(&ch->lock, flags);
 	xcc_chan_sync(ch);
 	v = xcc_prod_push(&ch->prod, &ch->ctl, new_prod, crossed, bytes,
-			  ktime_get_ns());
+			  xcc_chan_now(ch));
 	if (v == XCC_ARM)
 		xcc_chan_arm(ch);
 	else if (v == XCC_NOTIFY)
@@ -317,7 +323,7 @@ bool xcc_chan_expire(struct xcc_chan *ch, const u32 *event)
 	 */
 	smp_mb();
 	notify = xcc_prod_expire(&ch->prod, &ch->ctl, READ_ONCE(*event),
-				 ktime_get_ns());
+				 xcc_chan_now(ch));
 	spin_unlock_irqrestore(&ch->lock, flags);
 
 	return notify;
@@ -355,7 +361,7 @@ enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes)
 	enum xcc_rearm r;
 
 	xcc_chan_sync(ch);
-	r = xcc_cons_complete(&ch->ctl, work, bytes, ktime_get_ns());
+	r = xcc_cons_complete(&ch->ctl, work, bytes, xcc_chan_now(ch));
 	if (r == XCC_REARM_LATER)
 		xcc_chan_arm(ch);
 	return r;
