@@ -829,6 +829,53 @@ static ssize_t xcc_policy_store(struct device *d, struct device_attribute *attr,
 	return err ? err : len;
 }
 
+/* adaptive_rx/adaptive_tx: ethtool's adaptive-rx/tx, as 0/1. */
+static ssize_t xcc_adaptive_show(struct device *d, struct device_attribute *attr,
+				 char *buf)
+{
+	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
+	struct xcc_dev *x = xcc_drv_dev(to_net_dev(d));
+	struct xcc_params *p = a->side == XCC_TX ? &x->tx : &x->rx;
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(p->adapt) != XCC_ADAPT_NONE);
+}
+
+static ssize_t xcc_adaptive_store(struct device *d, struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
+	struct net_device *dev = to_net_dev(d);
+	struct xcc_params rx, tx, *p;
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	if (!rtnl_trylock())
+		return restart_syscall();
+	rx = xcc_drv_dev(dev)->rx;
+	tx = xcc_drv_dev(dev)->tx;
+	p = a->side == XCC_TX ? &tx : &rx;
+	if (!on)
+		p->adapt = XCC_ADAPT_NONE;
+	else if (p->adapt == XCC_ADAPT_NONE)
+		p->adapt = XCC_ADAPT_OURS;
+	err = xcc_dev_store(dev, &rx, &tx);
+	rtnl_unlock();
+	return err ? err : len;
+}
+
+static struct xcc_attr xcc_attr_adaptive_rx = {
+	.attr = __ATTR(adaptive_rx, 0644, xcc_adaptive_show, xcc_adaptive_store),
+	.side = XCC_RX,
+};
+
+static struct xcc_attr xcc_attr_adaptive_tx = {
+	.attr = __ATTR(adaptive_tx, 0644, xcc_adaptive_show, xcc_adaptive_store),
+	.side = XCC_TX,
+};
+
 static struct xcc_attr xcc_attr_rx_policy = {
 	.attr = __ATTR(rx_policy, 0644, xcc_policy_show, xcc_policy_store),
 	.side = XCC_RX,
@@ -853,6 +900,8 @@ static struct attribute *xcc_sysfs_attrs[] = {
 	&xcc_attr_pkt_rate_high.attr.attr,
 	&xcc_attr_latency_budget_usecs.attr.attr,
 	&xcc_attr_nic_usecs.attr.attr,
+	&xcc_attr_adaptive_rx.attr.attr,
+	&xcc_attr_adaptive_tx.attr.attr,
 	&xcc_attr_rx_policy.attr.attr,
 	&xcc_attr_tx_policy.attr.attr,
 	NULL
