@@ -11,7 +11,6 @@
 NB_MAX_QUEUES=2
 guest_define g1 1 2 ours
 guest_define g2 2 1 ours
-declare -gA G_FLAV0=([g1]=ours [g2]=ours)
 PARAMS="coalesce_rx_usecs coalesce_rx_frames coalesce_tx_usecs coalesce_tx_frames coalesce_weight coalesce_max_usecs"
 
 if ! netback_load ours; then

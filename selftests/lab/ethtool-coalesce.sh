@@ -17,7 +17,7 @@ FMAX=256
 USECS="rx-usecs tx-usecs"
 FRAMES="rx-frames tx-frames"
 # fields the kernel must refuse (not in supported_coalesce_params)
-UNSUPPORTED="rx-usecs-irq rx-frames-irq tx-usecs-irq tx-frames-irq stats-block-usecs rx-frames-low rx-frames-high tx-frames-low tx-frames-high"
+UNSUPPORTED="rx-usecs-irq rx-frames-irq tx-usecs-irq tx-frames-irq stats-block-usecs rx-frames-low rx-frames-high tx-frames-low tx-frames-high sample-interval"
 
 ERR=""
 NERR=0
@@ -54,9 +54,9 @@ set_bad() { # set_bad FIELD VAL... : must fail and leave the state unchanged
 	after=$(state)
 	[ "$before" = "$after" ] || fail "state changed by rejected 'ethtool -C $*'"
 }
-reset() {
-	ethtool -C "$DEV" rx-usecs 0 rx-frames 0 tx-usecs 0 tx-frames 0 > /dev/null 2>&1
+reset() { # adaptive off first: while on, the controller owns usecs/frames
 	ethtool -C "$DEV" adaptive-rx off adaptive-tx off > /dev/null 2>&1
+	ethtool -C "$DEV" rx-usecs 0 rx-frames 0 tx-usecs 0 tx-frames 0 > /dev/null 2>&1
 	[ -w "$SYS/weight" ] && echo 64 > "$SYS/weight"
 }
 
@@ -89,11 +89,11 @@ sub "supported fields across their range"
 
 # low/high and rate fields parameterise the adaptive law
 for pair in "rx-usecs-low 10" "rx-usecs-high 500" "tx-usecs-low 10" "tx-usecs-high 500" \
-	"pkt-rate-low 1000" "pkt-rate-high 100000" "sample-interval 1"; do
+	"pkt-rate-low 1000" "pkt-rate-high 100000"; do
 	# shellcheck disable=SC2086
 	set_ok $pair
 done
-sub "adaptive parameters (usecs-low/high, pkt-rate-low/high, sample-interval)"
+sub "adaptive parameters (usecs-low/high, pkt-rate-low/high)"
 
 # --- 3. out-of-range values: rejected, state unchanged -------------------------
 set_ok rx-usecs 11 tx-usecs 12
@@ -117,7 +117,10 @@ sub "unsupported fields rejected, state unchanged"
 if out=$(ethtool -C "$DEV" adaptive-rx on 2>&1); then
 	a=$(ethtool -c "$DEV" | sed -n 's/^Adaptive RX: *\([a-z]*\).*/\1/p')
 	[ "$a" = on ] || fail "adaptive-rx: set on, read '$a'"
-	[ "$(sysget adaptive_rx)" = 1 ] || fail "sysfs adaptive_rx is '$(sysget adaptive_rx)' after adaptive-rx on"
+	# a missing attribute is reported by the sysfs group check below
+	if [ -f "$SYS/adaptive_rx" ] && [ "$(sysget adaptive_rx)" != 1 ]; then
+		fail "sysfs adaptive_rx is '$(sysget adaptive_rx)' after adaptive-rx on"
+	fi
 	ethtool -C "$DEV" adaptive-tx on > /dev/null 2>&1 || fail "adaptive-tx on refused"
 	reset
 	a=$(ethtool -c "$DEV" | sed -n 's/^Adaptive RX: *\([a-z]*\).*/\1/p')

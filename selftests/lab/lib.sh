@@ -31,6 +31,15 @@ dom0_irq_per_pkt() { # dom0 interrupts for frames the guest sends
 	ratio "$(sdelta "$PDIR/dom0.before" "$PDIR/dom0.after" "^irq/vif$d\\.[0-9]+-q[0-9]+-tx\$")" \
 		"$(sdelta "$PDIR/dom0.before" "$PDIR/dom0.after" "^net/vif$d\\.0/rx_packets\$")"
 }
+# all event-channel interrupts of the guest's queues in both domains per
+# packet moved either way (less sensitive to TCP timing than one channel)
+total_irq_per_pkt() {
+	local d=${G_DOMID[$1]} irq pk
+	irq=$(( $(sdelta "$PDIR/$1.before" "$PDIR/$1.after" '^irq/vif[0-9]+-q[0-9]+-(rx|tx)$') +
+		$(sdelta "$PDIR/dom0.before" "$PDIR/dom0.after" "^irq/vif$d\\.[0-9]+-q[0-9]+-(rx|tx)\$") ))
+	pk=$(sdelta "$PDIR/$1.before" "$PDIR/$1.after" '^net/eth0/(rx|tx)_packets$')
+	ratio "$irq" "$pk"
+}
 guest_rx_pkts() { sdelta "$PDIR/$1.before" "$PDIR/$1.after" '^net/eth0/rx_packets$'; }
 point_spurious() { sdelta "$PDIR/dom0.before" "$PDIR/dom0.after" '^xb/vif-.*/spurious_events$'; }
 point_eoi_delayed() { sdelta "$PDIR/dom0.before" "$PDIR/dom0.after" '^xb/vif-.*/jiffies_eoi_delayed$'; }

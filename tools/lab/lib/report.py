@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the raw results of lab runs into metrics, CSV, JSON and a table.
+
+usage: report.py RESULTS_DIR
+
+RESULTS_DIR holds one or more boots (rep1/, rep2/ ... or the dir itself),
+each with results/points/NNN_<config>_<workload>/ as written by dom0:
+point.txt, dom0.before/after, <guest>.before/after, <guest>.iperf3.json,
+<guest>.sockperf.txt, <guest>.ping.txt.  Writes RESULTS_DIR/points.csv
+(one row per boot x point x guest), summary.csv and summary.json (median,
+min, max over boots).  Python 3 standard library only.
+"""
+import csv
+import json
+import os
+import re
+import statistics
+import sys
+
+# metric name -> (table heading, format)
+TABLE = [
+    ("tput_mbps", "Mbit/s", "{:.0f}"),
+    ("lat_p50_us", "p50us", "{:.1f}"),
+    ("lat_p99_us", "p99us", "{:.1f}"),
+    ("lat_p999_us", "p99.9us", "{:.1f}"),
+    ("g_rx_irq_per_pkt", "gRXirq/pkt", "{:.3f}"),
+    ("g_tx_irq_per_pkt", "gTXirq/pkt", "{:.3f}"),
+    ("d0_txq_irq_per_pkt", "d0irq/pkt", "{:.3f}"),
+    ("g_irq_per_mb", "gIRQ/MB", "{:.1f}"),
+    ("d0_cpu_s", "d0cpu_s", "{:.2f}"),
+    ("g_cpu_s", "gcpu_s", "{:.2f}"),
+    ("spurious", "spur", "{:.0f}"),
+    ("eoi_delayed_jiffies", "eoiJ", "{:.0f}"),
+]
+
+
+def read_snap(path):
+    d = {}
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                parts = line.rstrip("\n").split(" ", 1)
+                if len(parts) == 2:
+                    d[parts[0]] = parts[1].strip()
+    except OSError:
+        pass
+    return d
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def deltas(before, after):
+    out = {}
+    for k, v in after.items():
+        a, b = num(v), num(before.get(k, "0"))
+        if a is not None and b is not None:
+            out[k] = a - b
+    return out
+
+
+def read_point_txt(path):
+    info = {"guests": {}}
+    try:
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if not parts:
+                    continue
+                if parts[0] == "guest":
+                    g = {"name": parts[1]}
+                    for kv in parts[2:]:
+                        k, _, v = kv.partition("=")
+                        g[k] = v
+                    info["guests"][parts[1]] = g
+                else:
+                    info[parts[0]] = " ".join(parts[1:])
+    except OSError:
+        pass
+    return info
+
+
+def parse_iperf(path):
+    try:
+        with open(path, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return {}
+    res = {}
+    try:
+        j = json.loads(text[text.index("{"):text.rindex("}") + 1])
+        end = j.get("end", {})
+        if "sum_received" in end:
+            res["tput_mbps"] = end["sum_received"]["bits_per_second"] / 1e6
+            res["tput_sent_mbps"] = end["sum_sent"]["bits_per_second"] / 1e6
+            res["retransmits"] = end["sum_sent"].get("retransmits", 0)
+        elif "sum" in end:
+            s = end["sum"]
+            res["tput_mbps"] = s.get("bits_per_second", 0) / 1e6
+            res["udp_lost_pct"] = s.get("lost_percent", 0)
+            res["udp_jitter_ms"] = s.get("jitter_ms", 0)
+        if "error" in j:
+            res["error"] = j["error"]
+    except (ValueError, KeyError, TypeError):
+        m = re.findall(r'"bits_per_second":\s*([0-9.e+]+)', text)
+        if m:
+            res["tput_mbps"] = float(m[-1]) / 1e6
+    return res
+
+
+def parse_sockperf(path):
+    try:
+        with open(path, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return {}
+    res = {}
+    for p, key in (("50.000", "lat_p50_us"), ("99.000", "lat_p99_us"),
+                   ("99.900", "lat_p999_us"), ("90.000", "lat_p90_us")):
+        m = re.search(r"percentile\s+%s\s*=\s*([0-9.]+)" % re.escape(p), text)
+        if m:
+            res[key] = float(m.group(1))
+    m = re.search(r"<MAX> observation\s*=\s*([0-9.]+)", text)
+    if m:
+        res["lat_max_us"] = float(m.group(1))
+    m = re.search(r"avg-(?:latency|rtt)=([0-9.]+)", text)
+    if m:
+        res["lat_avg_us"] = float(m.group(1))
+    m = re.search(r"Total (\d+) observations", text)
+    if m:
+        res["observations"] = int(m.group(1))
+    return res
+
+
+def parse_ping(path):
+    try:
+        with open(path, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return {}
+    res = {}
+    m = re.search(r"(\d+) packets transmitted, (\d+) (?:packets )?received", text)
+    if m:
+        res["ping_sent"], res["ping_recv"] = int(m.group(1)), int(m.group(2))
+    m = re.search(r"= ([0-9.]+)/([0-9.]+)/([0-9.]+)", text)
+    if m:
+        res["ping_avg_ms"], res["ping_max_ms"] = float(m.group(2)), float(m.group(3))
+    return res
+
+
+def irq_sum(d, pattern):
+    rx = re.compile(pattern)
+    return sum(v for k, v in d.items() if rx.match(k))
+
+
+def point_metrics(pdir):
+    """One dict per guest of a point."""
+    info = read_point_txt(os.path.join(pdir, "point.txt"))
+    d0 = deltas(read_snap(os.path.join(pdir, "dom0.before")),
+                read_snap(os.path.join(pdir, "dom0.after")))
+    rows = []
+    for g, gi in sorted(info["guests"].items()):
+        gd = deltas(read_snap(os.path.join(pdir, g + ".before")),
+                    read_snap(os.path.join(pdir, g + ".after")))
+        dom = gi.get("domid", "?")
+        m = {
+            "config": info.get("config", "?"),
+            "workload": info.get("workload", "?"),
+            "guest": g,
+            "netback": info.get("netback", "?"),
+            "netfront": gi.get("flavour", "?"),
+            "queues": gi.get("queues", "?"),
+            "rc": int(info.get("rc", "0") or 0),
+        }
+        pre = r"irq/vif%s\.\d+-q\d+" % re.escape(dom)
+        m["d0_txq_irq"] = irq_sum(d0, pre + r"-tx$")   # guest kicks: frames it sends
+        m["d0_rxq_irq"] = irq_sum(d0, pre + r"-rx$")   # guest posted RX buffers
+        m["g_rx_irq"] = irq_sum(gd, r"irq/vif\d+-q\d+-rx$")
+        m["g_tx_irq"] = irq_sum(gd, r"irq/vif\d+-q\d+-tx$")
+        vif = "net/vif%s.0/" % dom
+        m["vif_tx_pkts"] = d0.get(vif + "tx_packets", 0)    # dom0 -> guest
+        m["vif_rx_pkts"] = d0.get(vif + "rx_packets", 0)    # guest -> dom0
+        m["g_rx_pkts"] = gd.get("net/eth0/rx_packets", 0)
+        m["g_tx_pkts"] = gd.get("net/eth0/tx_packets", 0)
+        mb = (gd.get("net/eth0/rx_bytes", 0) + gd.get("net/eth0/tx_bytes", 0)) / 1e6
+        m["g_mbytes"] = mb
+        m["g_rx_irq_per_pkt"] = m["g_rx_irq"] / m["g_rx_pkts"] if m["g_rx_pkts"] else None
+        m["g_tx_irq_per_pkt"] = m["g_tx_irq"] / m["g_tx_pkts"] if m["g_tx_pkts"] else None
+        m["d0_txq_irq_per_pkt"] = m["d0_txq_irq"] / m["vif_rx_pkts"] if m["vif_rx_pkts"] else None
+        m["d0_rxq_irq_per_pkt"] = m["d0_rxq_irq"] / m["vif_tx_pkts"] if m["vif_tx_pkts"] else None
+        m["g_irq_per_mb"] = (m["g_rx_irq"] + m["g_tx_irq"]) / mb if mb > 0.01 else None
+        m["d0_cpu_s"] = d0.get("xl/Domain-0/time")
+        m["g_cpu_s"] = d0.get("xl/%s/time" % g)
+        busy = ("stat/user", "stat/nice", "stat/system", "stat/irq", "stat/softirq")
+        m["d0_stat_busy_s"] = sum(d0.get(k, 0) for k in busy) / 100.0
+        m["g_stat_busy_s"] = sum(gd.get(k, 0) for k in busy) / 100.0
+        m["g_stat_softirq_s"] = gd.get("stat/softirq", 0) / 100.0
+        m["duration_s"] = d0.get("uptime")
+        xb = "xb/vif-%s-0/" % dom
+        m["events"] = d0.get(xb + "events")
+        m["spurious"] = d0.get(xb + "spurious_events")
+        m["eoi_delayed_jiffies"] = d0.get(xb + "jiffies_eoi_delayed")
+        m["kwarn"] = d0.get("kwarn", 0) + gd.get("kwarn", 0)
+        m.update(parse_iperf(os.path.join(pdir, g + ".iperf3.json")))
+        m.update(parse_sockperf(os.path.join(pdir, g + ".sockperf.txt")))
+        m.update(parse_ping(os.path.join(pdir, g + ".ping.txt")))
+        m["ethS_vif"] = {k.split("/", 2)[2]: v for k, v in d0.items()
+                         if k.startswith("ethS/vif%s." % dom)}
+        m["ethS_eth"] = {k.split("/", 2)[2]: v for k, v in gd.items()
+                         if k.startswith("ethS/eth")}
+        rows.append(m)
+    return rows
+
+
+def find_boots(top):
+    boots = []
+    for root, dirs, _ in os.walk(top):
+        if "points" in dirs and os.path.basename(root) == "results":
+            boots.append(root)
+        dirs[:] = [x for x in dirs if x not in ("points", "console", "overlay", "domu-overlay")]
+    return sorted(boots)
+
+
+def boot_label(top, b):
+    rel = os.path.relpath(os.path.dirname(b), top)
+    return "rep1" if rel == "." else rel
+
+
+def fmt(v, f):
+    if v is None:
+        return "-"
+    try:
+        return f.format(v)
+    except (ValueError, TypeError):
+        return str(v)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    top = sys.argv[1]
+    boots = find_boots(top)
+    if not boots:
+        print("report: no results under %s" % top)
+        return 1
+    allrows, failures = [], []
+    for b in boots:
+        label = boot_label(top, b)
+        st = ""
+        try:
+            with open(os.path.join(b, "status")) as f:
+                st = f.read().strip()
+        except OSError:
+            st = "UNKNOWN (no status file)"
+        if not st.startswith("PASS"):
+            failures.append("%s: dom0 status %s" % (label, st))
+        pdirs = sorted(os.listdir(os.path.join(b, "points")))
+        for p in pdirs:
+            for m in point_metrics(os.path.join(b, "points", p)):
+                m["boot"] = label
+                m["point"] = p
+                if m["rc"]:
+                    failures.append("%s %s/%s/%s: workload rc=%d" % (label, m["config"], m["workload"], m["guest"], m["rc"]))
+                if m["kwarn"]:
+                    failures.append("%s %s/%s: %d kernel WARN/BUG lines" % (label, m["config"], m["workload"], m["kwarn"]))
+                allrows.append(m)
+    scalar = [k for k in allrows[0].keys() if not isinstance(allrows[0][k], dict)] if allrows else []
+    for r in allrows:
+        for k in r:
+            if k not in scalar and not isinstance(r[k], dict):
+                scalar.append(k)
+    with open(os.path.join(top, "points.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=scalar, extrasaction="ignore")
+        w.writeheader()
+        for r in allrows:
+            w.writerow(r)
+    # aggregate over boots
+    groups = {}
+    order = []
+    for r in allrows:
+        key = (r["config"], r["workload"], r["guest"])
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(r)
+    summary = []
+    for key in order:
+        rs = groups[key]
+        s = {"config": key[0], "workload": key[1], "guest": key[2], "boots": len(rs),
+             "netback": rs[0]["netback"], "netfront": rs[0]["netfront"], "metrics": {}}
+        for k in scalar:
+            vals = [r[k] for r in rs if isinstance(r.get(k), (int, float)) and not isinstance(r.get(k), bool)]
+            if vals and k not in ("rc",):
+                s["metrics"][k] = {"median": statistics.median(vals), "min": min(vals), "max": max(vals)}
+        for side in ("ethS_vif", "ethS_eth"):
+            agg = {}
+            for r in rs:
+                for c, v in r[side].items():
+                    agg.setdefault(c, []).append(v)
+            s[side] = {c: statistics.median(v) for c, v in agg.items()}
+        summary.append(s)
+    with open(os.path.join(top, "summary.json"), "w") as f:
+        json.dump({"boots": [boot_label(top, b) for b in boots], "failures": failures,
+                   "points": summary, "raw": allrows}, f, indent=1, default=str)
+    with open(os.path.join(top, "summary.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["config", "workload", "guest", "netback", "netfront", "boots", "metric", "median", "min", "max"])
+        for s in summary:
+            for k, v in s["metrics"].items():
+                w.writerow([s["config"], s["workload"], s["guest"], s["netback"], s["netfront"], s["boots"], k,
+                            v["median"], v["min"], v["max"]])
+    # table: grouped by workload, configs side by side
+    nb = len(boots)
+    print("\nxen-netcoal lab: %d boot(s); values are medians%s" % (nb, " [min-max]" if nb > 1 else ""))
+    print("g = guest, d0 = dom0; irq/pkt: guest RX irqs per received pkt, guest TX irqs per sent pkt,")
+    print("dom0 irqs (guest TX kicks) per pkt from the guest; latency = sockperf round trip (us)\n")
+    head = ["workload", "config", "guest"] + [h for _, h, _ in TABLE]
+    cells = []
+    for s in sorted(summary, key=lambda s: (s["workload"], order.index((s["config"], s["workload"], s["guest"])))):
+        row = [s["workload"], s["config"], s["guest"]]
+        for k, _, f in TABLE:
+            v = s["metrics"].get(k)
+            if v is None:
+                row.append("-")
+            elif nb > 1:
+                row.append("%s [%s-%s]" % (fmt(v["median"], f), fmt(v["min"], f), fmt(v["max"], f)))
+            else:
+                row.append(fmt(v["median"], f))
+        cells.append(row)
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *cells)] if cells else [len(h) for h in head]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    last = None
+    for row in cells:
+        if last is not None and row[0] != last:
+            print()
+        last = row[0]
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+    print("\nfiles: %s/{points.csv,summary.csv,summary.json}" % top)
+    if failures:
+        print("\nFAILURES:")
+        for x in failures:
+            print("  " + x)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
