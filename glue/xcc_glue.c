@@ -606,6 +606,23 @@ int xcc_set_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
 	return err;
 }
 
+/*
+ * The levers of queue @q and the settings last requested for them; under
+ * rcu_read_lock() (or RTNL), which keeps the driver's queues alive.
+ */
+static bool xcc_queue_levers(struct net_device *dev, u32 q,
+			     struct xcc_chan **rx_ch, struct xcc_chan **tx_ch,
+			     struct xcc_params *rx, struct xcc_params *tx)
+{
+	*rx_ch = xcc_drv_chan(dev, q, false);
+	*tx_ch = xcc_drv_chan(dev, q, true);
+	if (!*rx_ch || !*tx_ch)
+		return false;
+	xcc_chan_requested(*rx_ch, rx);
+	xcc_chan_requested(*tx_ch, tx);
+	return true;
+}
+
 /**
  * xcc_get_per_queue_coalesce() - ethtool_ops.get_per_queue_coalesce
  * @dev: net device
@@ -622,11 +639,7 @@ int xcc_get_per_queue_coalesce(struct net_device *dev, u32 q,
 	int err = -EINVAL;
 
 	rcu_read_lock();
-	rx_ch = xcc_drv_chan(dev, q, false);
-	tx_ch = xcc_drv_chan(dev, q, true);
-	if (rx_ch && tx_ch) {
-		xcc_chan_requested(rx_ch, &rx);
-		xcc_chan_requested(tx_ch, &tx);
+	if (xcc_queue_levers(dev, q, &rx_ch, &tx_ch, &rx, &tx)) {
 		xcc_ethtool_fill(ec, &rx, &tx, rx_ch, tx_ch);
 		err = 0;
 	}
@@ -653,11 +666,7 @@ int xcc_set_per_queue_coalesce(struct net_device *dev, u32 q,
 	int err = -EINVAL;
 
 	rcu_read_lock();
-	rx_ch = xcc_drv_chan(dev, q, false);
-	tx_ch = xcc_drv_chan(dev, q, true);
-	if (rx_ch && tx_ch) {
-		xcc_chan_requested(rx_ch, &rx);
-		xcc_chan_requested(tx_ch, &tx);
+	if (xcc_queue_levers(dev, q, &rx_ch, &tx_ch, &rx, &tx)) {
 		err = xcc_ethtool_parse(ec, &rx, &tx, NULL);
 		if (!err)
 			xcc_drv_queue_request(dev, q, &rx, &tx);
