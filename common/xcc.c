@@ -292,6 +292,31 @@ void xcc_cons_expire(struct xcc_ctl *c, bool found_work)
 		c->stats.spurious_avoided++;
 }
 
+/* Longest lateness worth tracking: beyond any delay a lever may add. */
+#define XCC_LATE_MAX_NS		(XCC_USECS_MAX * 1000U)
+
+/**
+ * xcc_timer_late() - account how late the lever's timer fired
+ * @c: channel
+ * @late_ns: time between the timer's due time and its callback
+ *
+ * A hypervisor's timer slop or a softirq that runs after a long poll
+ * fires a timer after its due time; a held notification then waits its
+ * delay plus that lateness. The estimate follows the floor of the
+ * samples (it rises by a sixteenth of a larger sample and falls by half
+ * of a smaller one), the part of the lateness every timer pays, for the
+ * operator to see next to the delay (ethtool -S timer_late_ns).
+ */
+void xcc_timer_late(struct xcc_ctl *c, u64 late_ns)
+{
+	u32 s = late_ns < XCC_LATE_MAX_NS ? (u32)late_ns : XCC_LATE_MAX_NS;
+
+	if (s > c->late_ns)
+		c->late_ns += (s - c->late_ns + 15) / 16;
+	else
+		c->late_ns -= (c->late_ns - s) / 2;
+}
+
 /**
  * xcc_event_distance() - how far ahead a consumer sets its event index
  * @c: channel

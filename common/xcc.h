@@ -225,6 +225,8 @@ struct xcc_adaptive {
  * @bytes: bytes seen (when the glue knows them).
  * @events: notifications sent (producer) or polls with work (consumer):
  *	the interrupts this lever causes or takes.
+ * @late_ns: how late the lever's timer fires, ns (an estimate of the
+ *	floor, see xcc_timer_late()).
  * @dim: DIM-style baseline state.
  * @ad: adaptive policy state.
  */
@@ -236,6 +238,7 @@ struct xcc_ctl {
 	struct xcc_stats stats;
 	u64 bytes;
 	u64 events;
+	u32 late_ns;
 	struct xcc_dim dim;
 	struct xcc_adaptive ad;
 };
@@ -304,6 +307,7 @@ enum xcc_rearm {
 enum xcc_rearm xcc_cons_complete(struct xcc_ctl *c, u32 work, u32 bytes,
 				 u64 now_ns);
 void xcc_cons_expire(struct xcc_ctl *c, bool found_work);
+void xcc_timer_late(struct xcc_ctl *c, u64 late_ns);
 u32 xcc_event_distance(const struct xcc_ctl *c, u32 reachable);
 
 u32 xcc_cap_usecs(const struct xcc_params *p);

@@ -15,7 +15,8 @@
  * delay cover comparable stretches:
  *
  *  MEASURE  no delay; the window's rate and frames per event are the
- *           reference. Two windows in a row at pkt_rate_low or more
+ *           reference. Two windows in a row at pkt_rate_low or more,
+ *           and fast enough that a frame is due within the probe's delay
  *           (a single burst is not enough) start a PROBE, unless a
  *           backoff is running. A flow that changed character since the
  *           last retreat (four times as fast, or events now carrying
@@ -44,7 +45,10 @@
  *           rate just measured as the new reference.
  *
  * The delay never exceeds the cap (usecs_high, or the lever's share of
- * the latency budget, see xcc_cap_usecs()). After XCC_AD_IDLE_NS (1 ms)
+ * the latency budget, see xcc_cap_usecs()). That bounds the delay it
+ * sets; when the timer fires late (a hypervisor's timer slop, a softirq
+ * behind a long poll) a held notification waits that much longer, which
+ * the glue measures and shows (xcc_timer_late()). After XCC_AD_IDLE_NS (1 ms)
  * without frames or events the policy starts over with no delay, keeping
  * its backoff: the first frames after a pause get stock latency. A peer
  * that stops answering produces neither frames nor events on the lever,
@@ -108,6 +112,34 @@ static u32 xcc_adapt_target(const struct xcc_ctl *c, u32 rate, u32 cap)
 	return us;
 }
 
+/* Delay of a probe: aimed at the target, at most XCC_AD_PROBE_USECS. */
+static u32 xcc_adapt_probe(const struct xcc_ctl *c, u32 rate, u32 cap)
+{
+	u32 t = xcc_adapt_target(c, rate, cap);
+
+	return t < XCC_AD_PROBE_USECS ? t : XCC_AD_PROBE_USECS;
+}
+
+/*
+ * A probe is worth its cost only if at least one more frame is due
+ * within its delay: at a lower rate (a request/response flow with a few
+ * requests in flight) the delay adds latency and batches nothing. And
+ * only if the delay as it really is, the probe's plus the lateness of
+ * the lever's timer, fits under the cap: where every timer fires late (a
+ * hypervisor's timer slop) a probe would cost the flows it tries more
+ * than the budget allows. pkt_rate_low is the operator's floor on top.
+ */
+static bool xcc_adapt_worth(const struct xcc_ctl *c, u32 rate, u32 cap)
+{
+	u32 t;
+
+	if (!cap || rate < c->params.pkt_rate_low)
+		return false;
+	t = xcc_adapt_probe(c, rate, cap);
+	return (u64)rate * t >= 1000000ULL &&
+	       t + (c->late_ns + 999) / 1000 <= cap;
+}
+
 /* Back to no delay; the next probe waits for the backoff. */
 static void xcc_adapt_retreat(struct xcc_ctl *c)
 {
@@ -162,13 +194,11 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 		if (a->backoff) {
 			a->backoff--;
 			a->votes = 0;
-		} else if (cap && rate >= c->params.pkt_rate_low) {
+		} else if (xcc_adapt_worth(c, rate, cap)) {
 			if (++a->votes >= XCC_AD_VOTES) {
 				a->votes = 0;
 				a->phase = XCC_AD_PROBE;
-				t = xcc_adapt_target(c, rate, cap);
-				xcc_adapt_set(c, t < XCC_AD_PROBE_USECS ? t :
-						 XCC_AD_PROBE_USECS);
+				xcc_adapt_set(c, xcc_adapt_probe(c, rate, cap));
 			}
 		} else {
 			a->votes = 0;

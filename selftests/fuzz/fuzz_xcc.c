@@ -56,7 +56,8 @@ static void check_ctl(const struct xcc_ctl *c)
 	const struct xcc_params *p = &c->params;
 	int k;
 
-	if (c->frames < 1 || c->frames > XCC_FRAMES_MAX)
+	if (c->frames < 1 || c->frames > XCC_FRAMES_MAX ||
+	    c->late_ns > XCC_USECS_MAX * 1000U)
 		abort();
 	switch (xcc_params_policy(p)) {
 	case XCC_POLICY_ADAPTIVE:
@@ -123,6 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!timer)
 				break;
 			timer = false;
+			xcc_timer_late(&pc, (uint64_t)arg * arg * (op >> 3));
 			if (xcc_prod_expire(&pr, &pc, event, now)) {
 				if (cons == prod)
 					abort();	/* content-free */
@@ -138,6 +140,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 3:			/* consumer lever: a poll completes */
 			reach = arg >> 4;
+			if (op & 0x80)	/* its timer fired, late */
+				xcc_timer_late(&cc, (uint64_t)arg << (op & 31));
 			xcc_cons_complete(&cc, arg % 70, arg, now);
 			dist = xcc_event_distance(&cc, reach);
 			if (dist < 1 || (reach && dist > reach))

@@ -466,6 +466,51 @@ static void test_adaptive_budget(void)
 	CHECK(c.usecs <= 50, "2^31 frames per poll, 1 ns apart: no overflow");
 }
 
+static void test_adaptive_late(void)
+{
+	struct xcc_params p = PA(XCC_ADAPT_OURS);
+	int held = 0, i;
+	struct xcc_ctl c;
+	u64 t = 1000;
+
+	xcc_ctl_init(&c, &p);
+	/* 50000 transactions/s, one in flight: a 16 us probe would wait for
+	 * 0.8 frames. Nothing to batch, so no probe at all.
+	 */
+	t = flow(&c, 20000, true, 1, 20000, t, &held);
+	CHECK(held == 0, "one in flight at 20 us: never delayed (%d)", held);
+
+	xcc_timer_late(&c, 160000);
+	CHECK(c.late_ns == 10000, "one late timer moves it by a 16th (%u)",
+	      c.late_ns);
+	for (i = 0; i < 100; i++)
+		xcc_timer_late(&c, 40000);
+	CHECK(c.late_ns > 39000 && c.late_ns <= 40000,
+	      "lateness converges on the samples (%u)", c.late_ns);
+	xcc_timer_late(&c, 0);
+	CHECK(c.late_ns >= 19000 && c.late_ns < 21000,
+	      "an early timer lowers it by half (%u)", c.late_ns);
+	xcc_timer_late(&c, ~0ULL);
+	CHECK(c.late_ns <= XCC_USECS_MAX * 1000U, "a wild sample is bounded (%u)",
+	      c.late_ns);
+
+	/* Timers 40 us late: a 16 us probe would really wait 56 us, more
+	 * than the 32 us cap; no probe. With usecs-high 100 it fits.
+	 */
+	xcc_adapt_reset(&c);
+	c.late_ns = 40000;
+	held = 0;
+	t = flow(&c, 4000, false, 0, 2000, t, &held);
+	CHECK(held == 0, "bulk, timers later than the cap allows: no probe (%d)",
+	      held);
+	p.usecs_high = 100;
+	xcc_ctl_set(&c, &p);
+	held = 0;
+	t = flow(&c, 2000, false, 0, 2000, t, &held);
+	CHECK(held > 1000 && c.usecs <= 100,
+	      "bulk, usecs-high 100: most events delayed (%d of 2000)", held);
+}
+
 static void test_dim(void)
 {
 	static const u32 profile_usecs[] = { 1, 8, 64, 128, 256 };
@@ -518,6 +563,7 @@ int main(void)
 	test_saved();
 	test_adaptive();
 	test_adaptive_budget();
+	test_adaptive_late();
 	test_dim();
 	printf("1..%d\n", tests);
 	printf("%d passed, %d failed\n", tests - failures, failures);

@@ -464,7 +464,8 @@ static void timer_start(struct simtimer *t, u32 usecs)
 {
 	t->gen++;
 	t->armed = true;
-	ev_push(S.now + (u64)usecs * 1000, EV_TIMER, t, t->gen);
+	t->due = S.now + (u64)usecs * 1000;
+	ev_push(t->due + C.timer_slop_ns, EV_TIMER, t, t->gen);
 }
 
 static void timer_cancel(struct simtimer *t)
@@ -1254,6 +1255,24 @@ static s64 upcall_step(struct chan *ch, struct item *it)
 	return STEP_DONE;
 }
 
+static struct xcc_ctl *timer_ctl(struct simtimer *t)
+{
+	struct vif *v = t->v;
+
+	switch (t->kind) {
+	case TM_NB_RX:
+		return &v->nb_rx;
+	case TM_NB_TX:
+		return &v->nb_tx;
+	case TM_NB_TXC:
+		return &v->nb_txc;
+	case TM_NF_RX:
+		return &v->nf_rx;
+	default:
+		return &v->nf_tx;
+	}
+}
+
 static s64 timer_step(struct simtimer *t, struct item *it)
 {
 	struct vif *v = t->v;
@@ -1265,6 +1284,7 @@ static s64 timer_step(struct simtimer *t, struct item *it)
 	if (it->phase == 2)
 		return STEP_DONE;
 	it->phase = 2;
+	xcc_timer_late(timer_ctl(t), S.now - t->due);	/* xcc_chan_fired() */
 	switch (t->kind) {
 	case TM_NB_RX:		/* xcc_nb_rx_timer() */
 		v->tx.req_event = v->tx.req_cons;	/* poll with the event behind */
@@ -1621,7 +1641,13 @@ static void dispatch(const struct event *e)
 			break;		/* cancelled or restarted */
 		t->armed = false;
 		t->fires++;
-		dom_enqueue(t->d, item_new(IT_TIMER, t));
+		/* a timer interrupt: with irq_preempt its softirq callback
+		 * runs after the item in progress, like an upcall's
+		 */
+		if (C.irq_preempt)
+			dom_enqueue_head(t->d, item_new(IT_TIMER, t));
+		else
+			dom_enqueue(t->d, item_new(IT_TIMER, t));
 		break;
 	case EV_EVTCHN:
 		chan_deliver(e->p);
@@ -1839,8 +1865,8 @@ static void dump_lever(const char *who, int q, const struct xcc_ctl *c)
 	const struct xcc_stats *s = &c->stats;
 
 	fprintf(stderr,
-		"%s q%d: usecs %u frames %u sent %llu deferred %llu flush %llu hits %llu avoided %llu cycles %llu frames %llu events %llu\n",
-		who, q, c->usecs, c->frames,
+		"%s q%d: usecs %u frames %u late %u ns sent %llu deferred %llu flush %llu hits %llu avoided %llu cycles %llu frames %llu events %llu\n",
+		who, q, c->usecs, c->frames, c->late_ns,
 		(unsigned long long)s->notify_sent,
 		(unsigned long long)s->notify_deferred,
 		(unsigned long long)s->timer_flush,

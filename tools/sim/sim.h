@@ -140,6 +140,7 @@ struct simtimer {
 	u8 kind;
 	bool armed;
 	u64 fires;
+	u64 due;	/* when the timer was due (before the hypervisor's slop) */
 };
 
 /* ---- one vif: netback queue in dom0 + netfront queue in the guest ------ */

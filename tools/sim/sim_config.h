@@ -22,6 +22,7 @@
 	X(d0_rx_byte_ps,	300,	"dom0: per guest-RX byte (ps)")				\
 	X(d0_kthread_ns,	1500,	"dom0: waking the guest-RX kthread (context switch)")	\
 	X(d0_timer_ns,		600,	"dom0: hrtimer expiry (softirq) before the callback")	\
+	X(timer_slop_ns,	0,	"hypervisor timer slop: every timer fires this late (Xen: up to 50 us)") \
 	X(nic_irq_ns,		1200,	"dom0: physical NIC interrupt + NAPI entry")		\
 	X(nic_pkt_ns,		700,	"dom0: per packet from the NIC (driver, bridge, netback start_xmit)") \
 	X(nic_byte_ps,		50,	"dom0: per byte from the NIC (ps)")			\
