@@ -12,6 +12,9 @@
 #include "xcc_compat.h"
 #include "xcc_glue.h"
 
+#define CREATE_TRACE_POINTS
+#include "xcc_trace.h"
+
 MODULE_VERSION(XCC_VERSION);
 
 /* ---- module parameters: defaults for devices created later ---------- */
@@ -163,10 +166,17 @@ void xcc_dev_init(struct xcc_dev *d)
  * @ch: the lever
  * @p: initial settings
  * @fn: timer callback (runs in softirq context)
+ * @dev: the device of the lever's queue
+ * @queue: the queue's index
+ * @lever: the lever's name (a string constant)
  */
 void xcc_chan_init(struct xcc_chan *ch, const struct xcc_params *p,
-		   enum hrtimer_restart (*fn)(struct hrtimer *))
+		   enum hrtimer_restart (*fn)(struct hrtimer *),
+		   struct net_device *dev, u16 queue, const char *lever)
 {
+	ch->dev = dev;
+	ch->queue = queue;
+	ch->lever = lever;
 	spin_lock_init(&ch->lock);
 	xcc_hrtimer_setup(&ch->timer, fn);
 	ch->req = *p;
@@ -222,6 +232,18 @@ void xcc_chan_requested(const struct xcc_chan *ch, struct xcc_params *p)
 	p->nic_usecs = READ_ONCE(r->nic_usecs);
 }
 
+static u64 xcc_chan_decision(const struct xcc_chan *ch)
+{
+	return XCC_DECISION(ch->ctl.usecs, ch->ctl.frames, xcc_chan_phase(ch));
+}
+
+/* Trace the lever's decision if it changed since @before. */
+static void xcc_chan_decided(const struct xcc_chan *ch, u64 before)
+{
+	if (trace_xcc_decision_enabled() && xcc_chan_decision(ch) != before)
+		trace_xcc_decision(ch, before);
+}
+
 /**
  * xcc_chan_sync() - datapath side: pick up requested settings
  * @ch: the lever, in its owner's context
@@ -229,10 +251,19 @@ void xcc_chan_requested(const struct xcc_chan *ch, struct xcc_params *p)
 void xcc_chan_sync(struct xcc_chan *ch)
 {
 	struct xcc_params p;
+	u64 before;
+	u32 late;
 
 	xcc_chan_requested(ch, &p);
+	late = READ_ONCE(ch->late) ? xchg(&ch->late, 0) : 0;
+	if (!late && !memcmp(&p, &ch->ctl.params, sizeof(p)))
+		return;
+	before = xcc_chan_decision(ch);
 	if (memcmp(&p, &ch->ctl.params, sizeof(p)))
 		xcc_ctl_set(&ch->ctl, &p);
+	if (late)
+		xcc_timer_late(&ch->ctl, late - 1);
+	xcc_chan_decided(ch, before);
 }
 
 /**
@@ -256,6 +287,23 @@ void xcc_chan_arm(struct xcc_chan *ch)
 {
 	hrtimer_start(&ch->timer, ns_to_ktime((u64)ch->ctl.usecs * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_SOFT);
+}
+
+/**
+ * xcc_chan_fired() - note how late the lever's timer fired
+ * @ch: the lever, from its timer callback
+ *
+ * The timer may run beside the datapath, so it only leaves the sample;
+ * the datapath accounts it (xcc_timer_late()) at its next sync.
+ */
+void xcc_chan_fired(struct xcc_chan *ch)
+{
+	s64 late;
+
+	late = ktime_to_ns(ktime_sub(ktime_get(),
+				     hrtimer_get_expires(&ch->timer)));
+	late = clamp_t(s64, late, 0, (s64)XCC_USECS_MAX * NSEC_PER_USEC);
+	WRITE_ONCE(ch->late, (u32)late + 1);
 }
 
 /* Only the adaptive policies look at the clock; the others skip the read. */
@@ -291,11 +339,14 @@ bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed, u32 bytes)
 {
 	enum xcc_verdict v;
 	unsigned long flags;
+	u64 before;
 
 	spin_lock_irqsave(&ch->lock, flags);
 	xcc_chan_sync(ch);
+	before = xcc_chan_decision(ch);
 	v = xcc_prod_push(&ch->prod, &ch->ctl, new_prod, crossed, bytes,
 			  xcc_chan_now(ch));
+	xcc_chan_decided(ch, before);
 	if (v == XCC_ARM)
 		xcc_chan_arm(ch);
 	else if (v == XCC_NOTIFY)
@@ -316,14 +367,17 @@ bool xcc_chan_expire(struct xcc_chan *ch, const u32 *event)
 {
 	unsigned long flags;
 	bool notify;
+	u64 before;
 
 	spin_lock_irqsave(&ch->lock, flags);
+	before = xcc_chan_decision(ch);
 	/* Our producer index was published before this point (and fenced
 	 * by the push); read the event the peer wrote after it.
 	 */
 	smp_mb();
 	notify = xcc_prod_expire(&ch->prod, &ch->ctl, READ_ONCE(*event),
 				 xcc_chan_now(ch));
+	xcc_chan_decided(ch, before);
 	spin_unlock_irqrestore(&ch->lock, flags);
 
 	return notify;
@@ -359,9 +413,12 @@ bool xcc_chan_flush(struct xcc_chan *ch, const u32 *event)
 enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes)
 {
 	enum xcc_rearm r;
+	u64 before;
 
 	xcc_chan_sync(ch);
+	before = xcc_chan_decision(ch);
 	r = xcc_cons_complete(&ch->ctl, work, bytes, xcc_chan_now(ch));
+	xcc_chan_decided(ch, before);
 	if (r == XCC_REARM_LATER)
 		xcc_chan_arm(ch);
 	return r;
@@ -384,7 +441,7 @@ u32 xcc_chan_weight(struct xcc_chan *ch)
 static const char * const xcc_stat_names[XCC_CHAN_NSTATS] = {
 	"notify_sent", "notify_deferred", "notify_saved", "timer_flush",
 	"frame_hits", "spurious_avoided", "cycles", "frames", "events",
-	"cur_usecs", "cur_frames", "weight",
+	"cur_usecs", "cur_frames", "weight", "timer_late_ns",
 };
 
 /**
@@ -423,6 +480,7 @@ void xcc_chan_stats(u64 **data, const struct xcc_chan *ch)
 	d[9] = READ_ONCE(ch->ctl.usecs);
 	d[10] = READ_ONCE(ch->ctl.frames);
 	d[11] = READ_ONCE(ch->ctl.weight);
+	d[12] = READ_ONCE(ch->ctl.late_ns);
 	*data = d + XCC_CHAN_NSTATS;
 }
 

@@ -46,6 +46,11 @@ struct xcc_dev {
  * @prod: held-notification state of a producer lever
  * @lock: serialises a producer lever's pushes with its timer
  * @timer: the lever's only timer; at most one pending at any time
+ * @dev: the device of the lever's queue (names it in traces)
+ * @queue: the queue's index
+ * @lever: the lever's name: "rx", "tx" or "txc"
+ * @late: how late the timer last fired, ns + 1 (0: nothing new), left by
+ *	the timer for the datapath, see xcc_chan_fired()
  */
 struct xcc_chan {
 	struct xcc_params req;
@@ -53,18 +58,52 @@ struct xcc_chan {
 	struct xcc_prod prod;
 	spinlock_t lock;		/* see above */
 	struct hrtimer timer;
+	struct net_device *dev;
+	u16 queue;
+	const char *lever;
+	u32 late;
 };
 
-#define XCC_CHAN_NSTATS 12
+/**
+ * xcc_chan_phase() - where the lever's adaptive policy stands
+ * @ch: the lever
+ *
+ * Return: the adaptive policy's phase (0 measure, 1 probe, 2 hold,
+ * 3 check), the DIM baseline's profile index, or 0 for static settings.
+ */
+static inline u8 xcc_chan_phase(const struct xcc_chan *ch)
+{
+	switch (ch->ctl.params.adapt) {
+	case XCC_ADAPT_OURS:
+		return ch->ctl.ad.phase;
+	case XCC_ADAPT_DIM:
+		return ch->ctl.dim.profile;
+	}
+	return 0;
+}
+
+/*
+ * A lever's decision packed in one word (delay, frame threshold, phase),
+ * to tell after a cycle whether it changed.
+ */
+#define XCC_DECISION(usecs, frames, phase) \
+	((u64)(usecs) | (u64)(frames) << 32 | (u64)(phase) << 56)
+#define XCC_DECISION_USECS(d)	((u32)(d))
+#define XCC_DECISION_FRAMES(d)	((u32)((d) >> 32) & 0xffffff)
+#define XCC_DECISION_PHASE(d)	((u8)((d) >> 56))
+
+#define XCC_CHAN_NSTATS 13
 
 void xcc_dev_init(struct xcc_dev *d);
 void xcc_chan_init(struct xcc_chan *ch, const struct xcc_params *p,
-		   enum hrtimer_restart (*fn)(struct hrtimer *));
+		   enum hrtimer_restart (*fn)(struct hrtimer *),
+		   struct net_device *dev, u16 queue, const char *lever);
 void xcc_chan_request(struct xcc_chan *ch, const struct xcc_params *p);
 void xcc_chan_requested(const struct xcc_chan *ch, struct xcc_params *p);
 void xcc_chan_sync(struct xcc_chan *ch);
 void xcc_chan_stop(struct xcc_chan *ch);
 void xcc_chan_arm(struct xcc_chan *ch);
+void xcc_chan_fired(struct xcc_chan *ch);
 
 void xcc_chan_reset(struct xcc_chan *ch, u32 prod);
 bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed, u32 bytes);

@@ -60,6 +60,7 @@ static enum hrtimer_restart xcc_nb_rx_timer(struct hrtimer *t)
 	struct xenvif_queue *queue =
 		container_of(t, struct xenvif_queue, xcc.rx.timer);
 
+	xcc_chan_fired(&queue->xcc.rx);
 	WRITE_ONCE(queue->tx.sring->req_event, READ_ONCE(queue->tx.req_cons));
 	xcc_cons_expire(&queue->xcc.rx.ctl,
 			RING_HAS_UNCONSUMED_REQUESTS(&queue->tx));
@@ -73,6 +74,7 @@ static enum hrtimer_restart xcc_nb_tx_timer(struct hrtimer *t)
 	struct xenvif_queue *queue =
 		container_of(t, struct xenvif_queue, xcc.tx.timer);
 
+	xcc_chan_fired(&queue->xcc.tx);
 	if (xcc_chan_expire(&queue->xcc.tx, &queue->rx.sring->rsp_event))
 		notify_remote_via_irq(queue->rx_irq);
 	return HRTIMER_NORESTART;
@@ -83,6 +85,7 @@ static enum hrtimer_restart xcc_nb_txc_timer(struct hrtimer *t)
 	struct xenvif_queue *queue =
 		container_of(t, struct xenvif_queue, xcc.txc.timer);
 
+	xcc_chan_fired(&queue->xcc.txc);
 	if (xcc_chan_expire(&queue->xcc.txc, &queue->tx.sring->rsp_event))
 		notify_remote_via_irq(queue->tx_irq);
 	return HRTIMER_NORESTART;
@@ -97,10 +100,14 @@ static enum hrtimer_restart xcc_nb_txc_timer(struct hrtimer *t)
 void xcc_nb_queue_init(struct xenvif_queue *queue)
 {
 	const struct xcc_dev *d = &queue->vif->xcc;
+	struct net_device *dev = queue->vif->dev;
 
-	xcc_chan_init(&queue->xcc.rx, &d->rx, xcc_nb_rx_timer);
-	xcc_chan_init(&queue->xcc.tx, &d->tx, xcc_nb_tx_timer);
-	xcc_chan_init(&queue->xcc.txc, &d->tx, xcc_nb_txc_timer);
+	xcc_chan_init(&queue->xcc.rx, &d->rx, xcc_nb_rx_timer, dev, queue->id,
+		      "rx");
+	xcc_chan_init(&queue->xcc.tx, &d->tx, xcc_nb_tx_timer, dev, queue->id,
+		      "tx");
+	xcc_chan_init(&queue->xcc.txc, &d->tx, xcc_nb_txc_timer, dev,
+		      queue->id, "txc");
 	queue->xcc.rx_dist = 1;
 }
 

@@ -71,6 +71,7 @@ static enum hrtimer_restart xcc_nf_rx_timer(struct hrtimer *t)
 	struct xcc_nf_queue *x = container_of(t, struct xcc_nf_queue, rx.timer);
 	struct xen_netif_rx_front_ring *ring = x->rx_ring;
 
+	xcc_chan_fired(&x->rx);
 	if (netif_carrier_ok(x->napi->dev)) {
 		WRITE_ONCE(ring->sring->rsp_event, READ_ONCE(ring->rsp_cons));
 		xcc_cons_expire(&x->rx.ctl, RING_HAS_UNCONSUMED_RESPONSES(ring));
@@ -83,6 +84,7 @@ static enum hrtimer_restart xcc_nf_tx_timer(struct hrtimer *t)
 {
 	struct xcc_nf_queue *x = container_of(t, struct xcc_nf_queue, tx.timer);
 
+	xcc_chan_fired(&x->tx);
 	if (xcc_chan_expire(&x->tx, &x->tx_ring->sring->req_event))
 		notify_remote_via_irq(*x->tx_irq);
 	return HRTIMER_NORESTART;
@@ -91,7 +93,8 @@ static enum hrtimer_restart xcc_nf_tx_timer(struct hrtimer *t)
 /**
  * xcc_nf_queue_init() - controller state of a new queue
  * @x: the queue's controller state
- * @d: the device's settings
+ * @dev: the queue's device (its settings are the queue's defaults)
+ * @queue: the queue's index
  * @napi: the queue's NAPI context
  * @rx_ring: the queue's RX front ring (attached later)
  * @tx_ring: the queue's TX front ring (attached later)
@@ -102,15 +105,17 @@ static enum hrtimer_restart xcc_nf_tx_timer(struct hrtimer *t)
  * Queues are created afresh on every connection, so the producer state
  * starts at the ring's initial index 0.
  */
-void xcc_nf_queue_init(struct xcc_nf_queue *x, const struct xcc_dev *d,
-		       struct napi_struct *napi,
+void xcc_nf_queue_init(struct xcc_nf_queue *x, struct net_device *dev,
+		       unsigned int queue, struct napi_struct *napi,
 		       struct xen_netif_rx_front_ring *rx_ring,
 		       struct xen_netif_tx_front_ring *tx_ring,
 		       unsigned int *tx_irq, unsigned int *rx_irq,
 		       spinlock_t *tx_lock)
 {
-	xcc_chan_init(&x->rx, &d->rx, xcc_nf_rx_timer);
-	xcc_chan_init(&x->tx, &d->tx, xcc_nf_tx_timer);
+	const struct xcc_dev *d = xcc_drv_dev(dev);
+
+	xcc_chan_init(&x->rx, &d->rx, xcc_nf_rx_timer, dev, queue, "rx");
+	xcc_chan_init(&x->tx, &d->tx, xcc_nf_tx_timer, dev, queue, "tx");
 	x->napi = napi;
 	x->rx_ring = rx_ring;
 	x->tx_ring = tx_ring;

@@ -43,8 +43,8 @@ struct xcc_nf_queue {
 	spinlock_t *tx_lock;	/* the driver's, not ours */
 };
 
-void xcc_nf_queue_init(struct xcc_nf_queue *x, const struct xcc_dev *d,
-		       struct napi_struct *napi,
+void xcc_nf_queue_init(struct xcc_nf_queue *x, struct net_device *dev,
+		       unsigned int queue, struct napi_struct *napi,
 		       struct xen_netif_rx_front_ring *rx_ring,
 		       struct xen_netif_tx_front_ring *tx_ring,
 		       unsigned int *tx_irq, unsigned int *rx_irq,
