@@ -243,6 +243,67 @@ struct xcc_ctl {
 	struct xcc_adaptive ad;
 };
 
+/*
+ * The adaptive policy's measurement windows (see xcc_adapt.c): at least
+ * XCC_AD_WIN_EVENTS events and XCC_AD_WIN_FRAMES frames, or four times
+ * as many events when events carry few frames.
+ */
+#define XCC_AD_WIN_EVENTS	8
+#define XCC_AD_WIN_FRAMES	32
+
+/**
+ * enum xcc_ad_phase - where the adaptive policy stands (see xcc_adapt.c)
+ * @XCC_AD_MEASURE: no delay; measuring the reference rate
+ * @XCC_AD_PROBE: one short window with a trial delay
+ * @XCC_AD_HOLD: a delay in effect while the rate holds
+ * @XCC_AD_CHECK: one short window without the delay
+ */
+enum xcc_ad_phase {
+	XCC_AD_MEASURE,
+	XCC_AD_PROBE,
+	XCC_AD_HOLD,
+	XCC_AD_CHECK,
+};
+
+/* A window with @events and @frames can close (@need events at least). */
+static inline bool xcc_adapt_counted(u64 events, u64 frames, u32 need)
+{
+	return events >= need &&
+	       (frames >= XCC_AD_WIN_FRAMES || events >= 4 * need);
+}
+
+/**
+ * xcc_ctl_wants_clock() - whether the next update of a channel needs the time
+ * @c: channel
+ * @frames: most frames the update can bring
+ * @event: the update can bring an event (an interrupt caused or taken)
+ *
+ * Reading the clock is the dearest part of an update under a hypervisor;
+ * the glue asks first and passes 0 as the time when it is not needed.
+ * Static settings never need it, the DIM baseline at events, the
+ * adaptive policy in MEASURE (no delay in effect) only when a window may
+ * close, in its other phases at every update (idle detection).
+ *
+ * Return: true if the next push, expiry or poll completion of @c needs a
+ * real time.
+ */
+static inline bool xcc_ctl_wants_clock(const struct xcc_ctl *c, u32 frames,
+				       bool event)
+{
+	const struct xcc_adaptive *a = &c->ad;
+
+	switch (c->params.adapt) {
+	case XCC_ADAPT_DIM:
+		return event;
+	case XCC_ADAPT_OURS:
+		return a->phase != XCC_AD_MEASURE || !a->last_ns ||
+		       xcc_adapt_counted((u64)a->win_events + event,
+					 (u64)a->win_frames + frames,
+					 XCC_AD_WIN_EVENTS);
+	}
+	return false;
+}
+
 /**
  * struct xcc_prod - producer-side notification deferral of one ring
  * @prod: last producer index this side published (private copy: the

@@ -57,9 +57,7 @@
  */
 #include "xcc.h"
 
-#define XCC_AD_WIN_EVENTS	8
 #define XCC_AD_PROBE_EVENTS	4
-#define XCC_AD_WIN_FRAMES	32
 #define XCC_AD_WIN_NS		200000ULL	/* 200 us */
 #define XCC_AD_IDLE_NS		1000000ULL	/* 1 ms */
 #define XCC_AD_KEEP_BATCH16	24	/* 1.5 frames per event */
@@ -72,13 +70,6 @@
 #define XCC_AD_TARGET		16	/* frames per event a probe aims at */
 #define XCC_AD_PROBE_USECS	16	/* longest probe delay */
 #define XCC_AD_FRAMES		64	/* frame threshold: a quarter ring */
-
-enum xcc_ad_phase {
-	XCC_AD_MEASURE,
-	XCC_AD_PROBE,
-	XCC_AD_HOLD,
-	XCC_AD_CHECK,
-};
 
 static void xcc_adapt_set(struct xcc_ctl *c, u32 usecs)
 {
@@ -141,7 +132,7 @@ static bool xcc_adapt_worth(const struct xcc_ctl *c, u32 rate, u32 cap)
 }
 
 /* Back to no delay; the next probe waits for the backoff. */
-static void xcc_adapt_retreat(struct xcc_ctl *c)
+static noinline void xcc_adapt_retreat(struct xcc_ctl *c)
 {
 	struct xcc_adaptive *a = &c->ad;
 
@@ -264,7 +255,7 @@ static void xcc_adapt_window(struct xcc_adaptive *a, u64 now_ns)
  * After a pause the first frames get no delay and the flow is measured
  * again; what the backoff learnt about the flow is kept.
  */
-static void xcc_adapt_idle(struct xcc_ctl *c, u64 now_ns)
+static noinline void xcc_adapt_idle(struct xcc_ctl *c, u64 now_ns)
 {
 	struct xcc_adaptive *a = &c->ad;
 
@@ -276,30 +267,55 @@ static void xcc_adapt_idle(struct xcc_ctl *c, u64 now_ns)
 	xcc_adapt_window(a, now_ns);
 }
 
+/* Close a window of @dt ns and decide; out of the per-event path. */
+static noinline void xcc_adapt_close(struct xcc_ctl *c, u64 dt, u64 now_ns)
+{
+	struct xcc_adaptive *a = &c->ad;
+	u64 rate, batch;
+
+	rate = (u64)a->win_frames * 1000000000ULL / (dt ? dt : 1);
+	batch = (u64)a->win_frames * 16 / a->win_events;
+	xcc_adapt_decide(c, rate > 0xffffffffULL ? 0xffffffffU : (u32)rate,
+			 batch > 0xffffffffULL ? 0xffffffffU : (u32)batch);
+	xcc_adapt_window(a, now_ns);
+}
+
 /**
  * xcc_adapt_update() - adaptive policy: account frames and events
  * @c: channel
  * @frames: frames just pushed or polled
  * @event: an interrupt was caused or taken
- * @now_ns: monotonic time
+ * @now_ns: monotonic time, or 0 where xcc_adapt_wants_clock() said
+ *	it is not needed
  *
  * O(1); decides once per window of events.
  */
 void xcc_adapt_update(struct xcc_ctl *c, u32 frames, bool event, u64 now_ns)
 {
 	struct xcc_adaptive *a = &c->ad;
-	u32 need = a->phase == XCC_AD_PROBE || a->phase == XCC_AD_CHECK ?
-		   XCC_AD_PROBE_EVENTS : XCC_AD_WIN_EVENTS;
-	u64 dt, rate, batch;
+	u32 need;
+	u64 dt;
 
-	if (!a->last_ns || now_ns - a->last_ns > XCC_AD_IDLE_NS)
-		xcc_adapt_idle(c, now_ns);
-	a->last_ns = now_ns;
 	a->win_frames += frames;
 	a->win_events += event;
+	if (!now_ns)
+		return;		/* counted; decided when the window closes */
+	/* Without a delay in effect a pause changes nothing: a window
+	 * across it measures a low rate. With one, the first frames after
+	 * a pause get no delay.
+	 */
+	if (now_ns - a->last_ns > XCC_AD_IDLE_NS || !a->last_ns) {
+		if (a->phase != XCC_AD_MEASURE || !a->last_ns) {
+			xcc_adapt_idle(c, now_ns);
+			a->win_frames = frames;
+			a->win_events = event;
+		}
+	}
+	a->last_ns = now_ns;
 
 	/* A held flow that stopped batching gives the delay up at once. */
-	if (a->phase == XCC_AD_HOLD && a->win_events >= XCC_AD_WIN_EVENTS &&
+	if (event && a->phase == XCC_AD_HOLD &&
+	    a->win_events >= XCC_AD_WIN_EVENTS &&
 	    (u64)a->win_frames * 16 < (u64)a->win_events * XCC_AD_KEEP_BATCH16) {
 		xcc_adapt_retreat(c);
 		xcc_adapt_window(a, now_ns);
@@ -310,15 +326,11 @@ void xcc_adapt_update(struct xcc_ctl *c, u32 frames, bool event, u64 now_ns)
 	 * XCC_AD_WIN_NS: shorter than a burst, they would measure the
 	 * burst's rate; probes stay short, a failed one costs little.
 	 */
-	dt = now_ns - a->win_start_ns;
-	if (a->win_events < need ||
-	    (a->win_frames < XCC_AD_WIN_FRAMES && a->win_events < 4 * need) ||
-	    (need == XCC_AD_WIN_EVENTS && dt < XCC_AD_WIN_NS))
+	need = a->phase == XCC_AD_PROBE || a->phase == XCC_AD_CHECK ?
+	       XCC_AD_PROBE_EVENTS : XCC_AD_WIN_EVENTS;
+	if (!xcc_adapt_counted(a->win_events, a->win_frames, need))
 		return;
-
-	rate = (u64)a->win_frames * 1000000000ULL / (dt ? dt : 1);
-	batch = (u64)a->win_frames * 16 / a->win_events;
-	xcc_adapt_decide(c, rate > 0xffffffffULL ? 0xffffffffU : (u32)rate,
-			 batch > 0xffffffffULL ? 0xffffffffU : (u32)batch);
-	xcc_adapt_window(a, now_ns);
+	dt = now_ns - a->win_start_ns;
+	if (need == XCC_AD_PROBE_EVENTS || dt >= XCC_AD_WIN_NS)
+		xcc_adapt_close(c, dt, now_ns);
 }

@@ -306,10 +306,13 @@ void xcc_chan_fired(struct xcc_chan *ch)
 	WRITE_ONCE(ch->late, (u32)late + 1);
 }
 
-/* Only the adaptive policies look at the clock; the others skip the read. */
-static u64 xcc_chan_now(const struct xcc_chan *ch)
+/*
+ * The time for the controller's next update, read only when it needs it
+ * (an adaptive policy at a decision point, see xcc_ctl_wants_clock()).
+ */
+static u64 xcc_chan_now(const struct xcc_chan *ch, u32 frames, bool event)
 {
-	return ch->ctl.params.adapt != XCC_ADAPT_NONE ? ktime_get_ns() : 0;
+	return xcc_ctl_wants_clock(&ch->ctl, frames, event) ? ktime_get_ns() : 0;
 }
 
 /**
@@ -345,7 +348,7 @@ bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed, u32 bytes)
 	xcc_chan_sync(ch);
 	before = xcc_chan_decision(ch);
 	v = xcc_prod_push(&ch->prod, &ch->ctl, new_prod, crossed, bytes,
-			  xcc_chan_now(ch));
+			  xcc_chan_now(ch, new_prod - ch->prod.prod, true));
 	xcc_chan_decided(ch, before);
 	if (v == XCC_ARM)
 		xcc_chan_arm(ch);
@@ -376,7 +379,7 @@ bool xcc_chan_expire(struct xcc_chan *ch, const u32 *event)
 	 */
 	smp_mb();
 	notify = xcc_prod_expire(&ch->prod, &ch->ctl, READ_ONCE(*event),
-				 xcc_chan_now(ch));
+				 xcc_chan_now(ch, 0, true));
 	xcc_chan_decided(ch, before);
 	spin_unlock_irqrestore(&ch->lock, flags);
 
@@ -417,7 +420,8 @@ enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes)
 
 	xcc_chan_sync(ch);
 	before = xcc_chan_decision(ch);
-	r = xcc_cons_complete(&ch->ctl, work, bytes, xcc_chan_now(ch));
+	r = xcc_cons_complete(&ch->ctl, work, bytes,
+			      xcc_chan_now(ch, work, work > 0));
 	xcc_chan_decided(ch, before);
 	if (r == XCC_REARM_LATER)
 		xcc_chan_arm(ch);

@@ -76,6 +76,12 @@ static void check_ctl(const struct xcc_ctl *c)
 	}
 }
 
+/* The time only where the controller asks for it, as the glue does. */
+static uint64_t clk(const struct xcc_ctl *c, uint32_t frames, uint64_t now)
+{
+	return xcc_ctl_wants_clock(c, frames, true) ? now : 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct in in = { data, size };
@@ -107,7 +113,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			prod += 1 + arg % 8;
 			crossed = (uint32_t)(prod - event) < (uint32_t)(prod - old);
-			switch (xcc_prod_push(&pr, &pc, prod, crossed, arg, now)) {
+			switch (xcc_prod_push(&pr, &pc, prod, crossed, arg,
+					      clk(&pc, prod - old, now))) {
 			case XCC_NOTIFY:
 				awake = true;
 				timer = false;
@@ -125,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			timer = false;
 			xcc_timer_late(&pc, (uint64_t)arg * arg * (op >> 3));
-			if (xcc_prod_expire(&pr, &pc, event, now)) {
+			if (xcc_prod_expire(&pr, &pc, event, clk(&pc, 0, now))) {
 				if (cons == prod)
 					abort();	/* content-free */
 				awake = true;
@@ -142,7 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			reach = arg >> 4;
 			if (op & 0x80)	/* its timer fired, late */
 				xcc_timer_late(&cc, (uint64_t)arg << (op & 31));
-			xcc_cons_complete(&cc, arg % 70, arg, now);
+			xcc_cons_complete(&cc, arg % 70, arg,
+					  clk(&cc, arg % 70, now));
 			dist = xcc_event_distance(&cc, reach);
 			if (dist < 1 || (reach && dist > reach))
 				abort();

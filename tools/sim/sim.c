@@ -458,6 +458,12 @@ static void chan_eoi(struct chan *ch, bool spurious)
 	chan_unmask(ch);
 }
 
+/* xcc_chan_now(): the time only where the controller asks for it */
+static u64 clk(const struct xcc_ctl *c, u32 frames, bool event)
+{
+	return xcc_ctl_wants_clock(c, frames, event) ? S.now : 0;
+}
+
 /* ---- timers (hrtimers: start restarts, try_to_cancel) ------------------- */
 
 static void timer_start(struct simtimer *t, u32 usecs)
@@ -745,7 +751,9 @@ static s64 nb_napi_step(struct vif *v, struct item *it)
 			r->rsp_prod_pvt += p->nslots;
 			crossed = push_responses(r);
 			switch (xcc_prod_push(&v->nb_txc_p, &v->nb_txc,
-					      r->rsp_prod_pvt, crossed, 0, S.now)) {
+					      r->rsp_prod_pvt, crossed, 0,
+					      clk(&v->nb_txc, r->rsp_prod_pvt -
+						  v->nb_txc_p.prod, true))) {
 			case XCC_NOTIFY:
 				timer_cancel(&v->t_nb_txc);
 				return evtchn_send(&v->c_nf_tx, &S.d0,
@@ -772,7 +780,7 @@ static s64 nb_napi_step(struct vif *v, struct item *it)
 		}
 		v->nb_napi = false;
 		rearm = xcc_cons_complete(&v->nb_rx, it->work, v->nb_rx_bytes,
-					  S.now);
+					  clk(&v->nb_rx, it->work, it->work > 0));
 		v->nb_rx_bytes = 0;
 		if (rearm == XCC_REARM_LATER) {
 			timer_start(&v->t_nb_rx, v->nb_rx.usecs);
@@ -824,7 +832,9 @@ static s64 nb_rxk_step(struct vif *v, struct item *it)
 		/* xenvif_rx_copy_flush() + xcc_nb_rx_push() */
 		crossed = push_responses(r);
 		switch (xcc_prod_push(&v->nb_tx_p, &v->nb_tx, r->rsp_prod_pvt,
-				      crossed, it->bytes, S.now)) {
+				      crossed, it->bytes,
+				      clk(&v->nb_tx, r->rsp_prod_pvt -
+					  v->nb_tx_p.prod, true))) {
 		case XCC_NOTIFY:
 			timer_cancel(&v->t_nb_tx);
 			return evtchn_send(&v->c_nf_rx, &S.d0, C.d0_hcall_ns);
@@ -938,7 +948,8 @@ static s64 nf_xmit(struct vif *v, struct pkt *p)
 	}
 	crossed = push_requests(r);
 	switch (xcc_prod_push(&v->nf_tx_p, &v->nf_tx, r->req_prod_pvt, crossed,
-			      0, S.now)) {
+			      0, clk(&v->nf_tx, r->req_prod_pvt - v->nf_tx_p.prod,
+				     true))) {
 	case XCC_NOTIFY:
 		timer_cancel(&v->t_nf_tx);
 		return evtchn_send(&v->c_nb_tx, v->g, C.g_hcall_ns);
@@ -1002,7 +1013,8 @@ static bool nf_rx_rearm(struct vif *v, u32 work)
 	u32 dist = 1;
 
 	v->nf_weight = v->nf_rx.weight;
-	switch (xcc_cons_complete(&v->nf_rx, work, 0, S.now)) {
+	switch (xcc_cons_complete(&v->nf_rx, work, 0,
+				  clk(&v->nf_rx, work, work > 0))) {
 	case XCC_REARM_LATER:
 		timer_start(&v->t_nf_rx, v->nf_rx.usecs);
 		return false;
@@ -1294,12 +1306,12 @@ static s64 timer_step(struct simtimer *t, struct item *it)
 		break;
 	case TM_NB_TX:		/* xcc_nb_tx_timer() */
 		if (xcc_prod_expire(&v->nb_tx_p, &v->nb_tx, v->rx.rsp_event,
-				    S.now))
+				    clk(&v->nb_tx, 0, true)))
 			return evtchn_send(&v->c_nf_rx, &S.d0, C.d0_hcall_ns);
 		break;
 	case TM_NB_TXC:		/* xcc_nb_txc_timer() */
 		if (xcc_prod_expire(&v->nb_txc_p, &v->nb_txc, v->tx.rsp_event,
-				    S.now))
+				    clk(&v->nb_txc, 0, true)))
 			return evtchn_send(&v->c_nf_tx, &S.d0, C.d0_hcall_ns);
 		break;
 	case TM_NF_RX:		/* xcc_nf_rx_timer() */
@@ -1309,7 +1321,7 @@ static s64 timer_step(struct simtimer *t, struct item *it)
 		break;
 	case TM_NF_TX:		/* xcc_nf_tx_timer() */
 		if (xcc_prod_expire(&v->nf_tx_p, &v->nf_tx, v->tx.req_event,
-				    S.now))
+				    clk(&v->nf_tx, 0, true)))
 			return evtchn_send(&v->c_nb_tx, v->g, C.g_hcall_ns);
 		break;
 	}

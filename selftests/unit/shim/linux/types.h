@@ -17,4 +17,7 @@ typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
 
+/* Kbuild force-includes the compiler attributes; these are the ones used. */
+#define noinline __attribute__((__noinline__))
+
 #endif /* _XCC_SHIM_LINUX_TYPES_H */
