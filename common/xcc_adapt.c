@@ -16,14 +16,15 @@
  *
  *  MEASURE  no delay; the window's rate and frames per event are the
  *           reference. Two windows in a row at pkt_rate_low or more,
- *           and fast enough that a frame is due within the probe's delay
+ *           and fast enough that frames are due within the probe's delay
  *           (a single burst is not enough) start a PROBE, unless a
  *           backoff is running. A flow that changed character since the
  *           last retreat (four times as fast, or events now carrying
  *           several frames where they carried one) ends the backoff.
  *  PROBE    one short window with the delay aimed at XCC_AD_TARGET frames
  *           per event at the reference rate, at most XCC_AD_PROBE_USECS
- *           (a probe that fails costs little). It is kept (HOLD) only if
+ *           or half the cap (a probe that fails costs little), at least
+ *           two frame intervals. It is kept (HOLD) only if
  *           the rate stayed within 10% of the reference and frames per
  *           event at least doubled (or reached the target); otherwise
  *           back to MEASURE, and the next probe waits twice as long as
@@ -103,18 +104,31 @@ static u32 xcc_adapt_target(const struct xcc_ctl *c, u32 rate, u32 cap)
 	return us;
 }
 
-/* Delay of a probe: aimed at the target, at most XCC_AD_PROBE_USECS. */
+/*
+ * Delay of a probe: aimed at the target, at most XCC_AD_PROBE_USECS or
+ * half the cap if that is more (a probe that fails costs little), but at
+ * least two frame intervals at @rate, so that a steady flow can double
+ * its frames per event (what the probe must show). 0 if that is beyond
+ * the limit.
+ */
 static u32 xcc_adapt_probe(const struct xcc_ctl *c, u32 rate, u32 cap)
 {
-	u32 t = xcc_adapt_target(c, rate, cap);
+	u32 t = xcc_adapt_target(c, rate, cap), lim = cap / 2;
+	u64 two = rate ? (2000000ULL + rate - 1) / rate : cap;
 
-	return t < XCC_AD_PROBE_USECS ? t : XCC_AD_PROBE_USECS;
+	if (lim < XCC_AD_PROBE_USECS)
+		lim = XCC_AD_PROBE_USECS;
+	if (t > lim)
+		t = lim;
+	if (t < two)
+		t = two <= lim ? (u32)two : 0;
+	return t;
 }
 
 /*
- * A probe is worth its cost only if at least one more frame is due
- * within its delay: at a lower rate (a request/response flow with a few
- * requests in flight) the delay adds latency and batches nothing. And
+ * A probe is worth its cost only if frames are due within its delay (see
+ * xcc_adapt_probe()): at a lower rate (a request/response flow with a
+ * few requests in flight) the delay adds latency and batches nothing. And
  * only if the delay as it really is, the probe's plus the lateness of
  * the lever's timer, fits under the cap: where every timer fires late (a
  * hypervisor's timer slop) a probe would cost the flows it tries more
@@ -127,8 +141,7 @@ static bool xcc_adapt_worth(const struct xcc_ctl *c, u32 rate, u32 cap)
 	if (!cap || rate < c->params.pkt_rate_low)
 		return false;
 	t = xcc_adapt_probe(c, rate, cap);
-	return (u64)rate * t >= 1000000ULL &&
-	       t + (c->late_ns + 999) / 1000 <= cap;
+	return t && t + (c->late_ns + 999) / 1000 <= cap;
 }
 
 /* Back to no delay; the next probe waits for the backoff. */

@@ -364,8 +364,9 @@ static u64 flow(struct xcc_ctl *c, int events, bool closed, u32 n,
 			interval = gap_ns + d;
 			frames = n;
 		} else {
+			/* frames that arrived in (t, t + interval] */
 			interval = d > gap_ns ? d : gap_ns;
-			frames = interval / gap_ns;
+			frames = (t + interval) / gap_ns - t / gap_ns;
 		}
 		if (held && c->usecs)
 			(*held)++;
@@ -508,6 +509,24 @@ static void test_adaptive_late(void)
 	xcc_timer_late(&c, ~0ULL);
 	CHECK(c.late_ns <= XCC_USECS_MAX * 1000U, "a wild sample is bounded (%u)",
 	      c.late_ns);
+
+	/* A stream of 18000 frames/s needs 56 us for a second frame: not
+	 * under the 32 us default; with usecs-high 250 it gets a delay.
+	 */
+	xcc_ctl_set(&c, &p);
+	xcc_adapt_reset(&c);
+	c.late_ns = 0;
+	held = 0;
+	t = flow(&c, 4000, false, 0, 55555, t, &held);
+	CHECK(held == 0, "18000 frames/s, usecs-high 32: no delay (%d)", held);
+	p.usecs_high = 250;
+	xcc_ctl_set(&c, &p);
+	held = 0;
+	t = flow(&c, 4000, false, 0, 55555, t, &held);
+	CHECK(held > 2000, "18000 frames/s, usecs-high 250: delayed (%d of 4000)",
+	      held);
+	p.usecs_high = XCC_DEF_USECS_HIGH;
+	xcc_ctl_set(&c, &p);
 
 	/* Timers 40 us late: a 16 us probe would really wait 56 us, more
 	 * than the 32 us cap; no probe. With usecs-high 100 it fits.
