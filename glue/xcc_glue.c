@@ -524,6 +524,13 @@ void xcc_chan_seq_show(struct seq_file *m, const char *lever,
 		   lever, s->notify_sent, s->notify_deferred, xcc_stats_saved(s),
 		   s->timer_flush, s->frame_hits, s->spurious_avoided,
 		   s->cycles, s->frames);
+	if (ch->ctl.params.adapt == XCC_ADAPT_OURS)
+		seq_printf(m, "xcc %s: adaptive phase %u ref_rate %u ref_batch16 %u votes %u backoff %u/%u window %u events %u frames, cap %u us, timer late %u ns\n",
+			   lever, ch->ctl.ad.phase, ch->ctl.ad.ref_rate,
+			   ch->ctl.ad.ref_batch16, ch->ctl.ad.votes,
+			   ch->ctl.ad.backoff, ch->ctl.ad.backoff_len,
+			   ch->ctl.ad.win_events, ch->ctl.ad.win_frames,
+			   xcc_cap_usecs(&ch->ctl.params), ch->ctl.late_ns);
 }
 
 /* ---- ethtool -c/-C -------------------------------------------------- */
