@@ -129,7 +129,7 @@ cmd_check() {
 	fi
 	load_modules_env
 	d=$(new_run check lab)
-	plans=${CHECK_PLANS:-check-flavours check-ours}
+	plans=${CHECK_PLANS:-check-flavours check-ours check-adaptive}
 	local pids=() names=()
 	for p in $plans; do
 		mkdir -p "$d/$p"
