@@ -298,8 +298,8 @@ static noinline void xcc_adapt_close(struct xcc_ctl *c, u64 dt, u64 now_ns)
  * @c: channel
  * @frames: frames just pushed or polled
  * @event: an interrupt was caused or taken
- * @now_ns: monotonic time, or 0 where xcc_adapt_wants_clock() said
- *	it is not needed
+ * @now_ns: monotonic time, or 0 where xcc_ctl_wants_clock() said it
+ *	is not needed
  *
  * O(1); decides once per window of events.
  */
@@ -317,12 +317,11 @@ void xcc_adapt_update(struct xcc_ctl *c, u32 frames, bool event, u64 now_ns)
 	 * across it measures a low rate. With one, the first frames after
 	 * a pause get no delay.
 	 */
-	if (now_ns - a->last_ns > XCC_AD_IDLE_NS || !a->last_ns) {
-		if (a->phase != XCC_AD_MEASURE || !a->last_ns) {
-			xcc_adapt_idle(c, now_ns);
-			a->win_frames = frames;
-			a->win_events = event;
-		}
+	if (!a->last_ns ||
+	    (a->phase != XCC_AD_MEASURE && now_ns - a->last_ns > XCC_AD_IDLE_NS)) {
+		xcc_adapt_idle(c, now_ns);
+		a->win_frames = frames;
+		a->win_events = event;
 	}
 	a->last_ns = now_ns;
 
