@@ -247,19 +247,23 @@ static void xcc_chan_decided(const struct xcc_chan *ch, u64 before)
 /**
  * xcc_chan_sync() - datapath side: pick up requested settings
  * @ch: the lever, in its owner's context
+ *
+ * And the lateness its timer last measured (see xcc_chan_fired()).
  */
 void xcc_chan_sync(struct xcc_chan *ch)
 {
 	struct xcc_params p;
+	bool changed;
 	u64 before;
 	u32 late;
 
 	xcc_chan_requested(ch, &p);
+	changed = memcmp(&p, &ch->ctl.params, sizeof(p));
 	late = READ_ONCE(ch->late) ? xchg(&ch->late, 0) : 0;
-	if (!late && !memcmp(&p, &ch->ctl.params, sizeof(p)))
+	if (!late && !changed)
 		return;
 	before = xcc_chan_decision(ch);
-	if (memcmp(&p, &ch->ctl.params, sizeof(p)))
+	if (changed)
 		xcc_ctl_set(&ch->ctl, &p);
 	if (late)
 		xcc_timer_late(&ch->ctl, late - 1);
