@@ -8,6 +8,7 @@
 # tools/bench/lab_summary.py turns the results into build/bench rows.
 # shellcheck shell=bash disable=SC2034
 SCENARIO_NAME=bench
+BOOT_TIMEOUT=3600	# 6 configurations x 6 workloads; read by lab.sh (TIMEOUT= overrides)
 GUESTS=(g1)
 QUEUES_g1=1
 FLAVOUR_g1=stock
