@@ -434,7 +434,7 @@ enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes)
 
 /**
  * xcc_chan_weight() - the poll weight for the next cycle
- * @ch: the lever, in its poll context
+ * @ch: a consumer lever, in its poll context
  *
  * Return: 1..64.
  */
@@ -442,6 +442,21 @@ u32 xcc_chan_weight(struct xcc_chan *ch)
 {
 	xcc_chan_sync(ch);
 	return ch->ctl.weight;
+}
+
+/**
+ * xcc_chan_batch() - the batch of a producer lever's next cycle
+ * @ch: the lever, in its pushing context, without its lock
+ *
+ * The requested weight as it stands: a producer lever applies its
+ * settings under its lock at the next push (xcc_chan_push()), which its
+ * timer shares, so the controller state is not touched from here.
+ *
+ * Return: 1..64.
+ */
+u32 xcc_chan_batch(const struct xcc_chan *ch)
+{
+	return READ_ONCE(ch->req.weight);
 }
 
 /* ---- ethtool -S and debugfs ----------------------------------------- */

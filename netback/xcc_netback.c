@@ -266,7 +266,7 @@ int xcc_nb_final_check(struct xenvif_queue *queue)
  */
 unsigned int xcc_nb_rx_batch(struct xenvif_queue *queue)
 {
-	return xcc_chan_weight(&queue->xcc.tx);
+	return xcc_chan_batch(&queue->xcc.tx);
 }
 
 /* ---- ethtool and debugfs ---------------------------------------------- */
