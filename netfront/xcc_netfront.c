@@ -234,7 +234,7 @@ int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
  */
 bool xcc_nf_tx_hold(struct xcc_nf_queue *x, bool slot_available)
 {
-	return slot_available && netdev_xmit_more() && x->tx.ctl.usecs;
+	return slot_available && netdev_xmit_more() && READ_ONCE(x->tx.ctl.usecs);
 }
 
 /**
