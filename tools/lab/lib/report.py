@@ -85,11 +85,18 @@ def read_point_txt(path):
     return info
 
 
-def parse_iperf(path):
+def read_text(path):
+    """A result file's text, or None if it is missing."""
     try:
         with open(path, errors="replace") as f:
-            text = f.read()
+            return f.read()
     except OSError:
+        return None
+
+
+def parse_iperf(path):
+    text = read_text(path)
+    if text is None:
         return {}
     res = {}
     try:
@@ -114,10 +121,8 @@ def parse_iperf(path):
 
 
 def parse_sockperf(path):
-    try:
-        with open(path, errors="replace") as f:
-            text = f.read()
-    except OSError:
+    text = read_text(path)
+    if text is None:
         return {}
     res = {}
     for p, key in (("50.000", "lat_p50_us"), ("99.000", "lat_p99_us"),
@@ -138,10 +143,8 @@ def parse_sockperf(path):
 
 
 def parse_ping(path):
-    try:
-        with open(path, errors="replace") as f:
-            text = f.read()
-    except OSError:
+    text = read_text(path)
+    if text is None:
         return {}
     res = {}
     m = re.search(r"(\d+) packets transmitted, (\d+) (?:packets )?received", text)
