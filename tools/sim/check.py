@@ -79,13 +79,15 @@ def main():
     ok(r["stranded"] == "0", "no stranded packet with GSO segments", r)
 
     # coalescing does what it says
-    st = run("workload=bulk_rx", "seed=1", *SHORT)
-    vt = run("workload=bulk_rx", "seed=1", "vif_tx=32", *SHORT)
+    # (a bulk flow keeps netfront polling: few interrupts to halve there)
+    st = run("workload=poisson", "rate=200000", "seed=1", *SHORT)
+    vt = run("workload=poisson", "rate=200000", "seed=1", "vif_tx=32", *SHORT)
     ok(f(vt, "guest_irq_per_pkt") < 0.5 * f(st, "guest_irq_per_pkt"),
-       "static vif tx-usecs 32 halves guest interrupts per packet in bulk_rx",
+       "static vif tx-usecs 32 halves guest interrupts per packet at 200k pps",
        f"stock {st['guest_irq_per_pkt']} vif_tx=32 {vt['guest_irq_per_pkt']}")
     ok(f(vt, "throughput_mbps") >= 0.95 * f(st, "throughput_mbps"),
        "... at the same throughput", f"{st['throughput_mbps']} {vt['throughput_mbps']}")
+    st = run("workload=bulk_rx", "seed=1", *SHORT)
     ok(f(st, "throughput_mbps") > 1000, "stock bulk_rx moves > 1 Gbit/s", st)
     bt = run("workload=bulk_tx", "seed=1", *SHORT)
     et = run("workload=bulk_tx", "seed=1", "eth_tx=32", *SHORT)

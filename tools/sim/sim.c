@@ -331,14 +331,39 @@ static struct item *item_new(int type, void *obj)
 	return it;
 }
 
+/* Process context: the application and netback's guest-RX kthread. */
+static bool item_is_task(const struct item *it)
+{
+	return it->type == IT_APP || it->type == IT_NB_RXK;
+}
+
 static void dom_enqueue(struct dom *d, struct item *it)
 {
-	it->next = NULL;
-	if (d->tail)
-		d->tail->next = it;
-	else
-		d->head = it;
-	d->tail = it;
+	struct item **pp = &d->head;
+
+	/* softirq_first: softirq work (NAPI polls, repolls, timers) runs
+	 * before the tasks waiting for the vCPU, as Linux runs pending
+	 * softirqs before it returns to process context, for up to
+	 * MAX_SOFTIRQ_TIME; after that ksoftirqd queues with the tasks
+	 */
+	if (item_is_task(it) && !d->task_wait)
+		d->task_wait = S.now + 1;
+	if (C.softirq_first && !item_is_task(it) &&
+	    (!d->task_wait || S.now + 1 - d->task_wait < SIM_SOFTIRQ_NS)) {
+		while (*pp && !item_is_task(*pp))
+			pp = &(*pp)->next;
+		it->next = *pp;
+		*pp = it;
+		if (!it->next)
+			d->tail = it;
+	} else {
+		it->next = NULL;
+		if (d->tail)
+			d->tail->next = it;
+		else
+			d->head = it;
+		d->tail = it;
+	}
 	if (!d->active) {
 		d->active = true;
 		ev_push(S.now, EV_STEP, d, 0);
@@ -357,12 +382,49 @@ static void dom_enqueue_head(struct dom *d, struct item *it)
 	}
 }
 
+/* Put an interrupted task back as the first of the waiting tasks. */
+static void dom_requeue_task(struct dom *d, struct item *t)
+{
+	struct item **pp = &d->head;
+
+	while (*pp && !item_is_task(*pp))
+		pp = &(*pp)->next;
+	t->next = *pp;
+	*pp = t;
+	if (!t->next)
+		d->tail = t;
+	if (!d->task_wait)
+		d->task_wait = S.now + 1;
+}
+
+/* A task got the vCPU: the next waiting task waits from now. */
+static void dom_task_started(struct dom *d)
+{
+	struct item *it;
+
+	d->task_wait = 0;
+	for (it = d->head; it; it = it->next)
+		if (item_is_task(it)) {
+			d->task_wait = S.now + 1;
+			break;
+		}
+}
+
 /* Run the vCPU at S.now until it is busy for a while or idle. */
 static void dom_advance(struct dom *d)
 {
 	s64 r;
 
 	for (;;) {
+		/* softirq_first: pending softirq work interrupts a task
+		 * between two of its steps (a task's packet loop runs with
+		 * bottom halves enabled in between)
+		 */
+		if (d->run && C.softirq_first && item_is_task(d->run) &&
+		    d->head && !item_is_task(d->head)) {
+			dom_requeue_task(d, d->run);
+			d->run = NULL;
+		}
 		if (!d->run) {
 			d->run = d->head;
 			if (!d->run) {
@@ -372,6 +434,8 @@ static void dom_advance(struct dom *d)
 			d->head = d->run->next;
 			if (!d->head)
 				d->tail = NULL;
+			if (item_is_task(d->run))
+				dom_task_started(d);
 		}
 		r = item_step(d, d->run);
 		if (r > 0) {
@@ -726,6 +790,27 @@ static void nb_kick(struct vif *v)
 	dom_enqueue(&S.d0, item_new(IT_NB_RXK, v));
 }
 
+/*
+ * poll_batch: pay at once for the packets from slot @cons to @prod that
+ * the poll's budget still allows (netfront reads rsp_prod once per poll,
+ * netback copies a poll's requests in one grant-copy batch); they are
+ * then handled (delivered, answered) at no further cost.
+ */
+static u64 poll_prepay(struct item *it, const struct ring *r, u32 cons,
+		       u32 prod, u64 pkt_ns, u64 byte_ps)
+{
+	u64 ns = 0;
+	struct pkt *p;
+
+	while (cons != prod && it->prepaid < it->budget - it->work) {
+		p = r->slot[cons % RS];
+		ns += pkt_ns + p->bytes * byte_ps / 1000;
+		cons += p->nslots;
+		it->prepaid++;
+	}
+	return ns;
+}
+
 /* xenvif_poll(): guest TX requests -> wire; TX responses per packet. */
 static s64 nb_napi_step(struct vif *v, struct item *it)
 {
@@ -767,9 +852,17 @@ static s64 nb_napi_step(struct vif *v, struct item *it)
 			return 0;
 		}
 		if (it->work < it->budget && r->req_prod != r->req_cons) {
+			if (C.poll_batch && !it->prepaid)
+				return poll_prepay(it, r, r->req_cons, r->req_prod,
+						   C.d0_tx_pkt_ns,
+						   C.d0_tx_byte_ps);
 			p = r->slot[r->req_cons % RS];
 			it->cur = p;
 			it->work++;
+			if (it->prepaid) {
+				it->prepaid--;
+				return 0;
+			}
 			return C.d0_tx_pkt_ns + p->bytes * C.d0_tx_byte_ps / 1000;
 		}
 		/* xcc_nb_poll() */
@@ -1057,9 +1150,16 @@ static s64 nf_napi_step(struct vif *v, struct item *it)
 			return 0;
 		}
 		if (it->work < it->budget && r->rsp_cons != r->rsp_prod) {
+			if (C.poll_batch && !it->prepaid)
+				return poll_prepay(it, r, r->rsp_cons, r->rsp_prod,
+						   C.g_rx_pkt_ns, C.g_rx_byte_ps);
 			p = r->slot[r->rsp_cons % RS];
 			it->cur = p;
 			it->work++;
+			if (it->prepaid) {
+				it->prepaid--;
+				return 0;
+			}
 			return C.g_rx_pkt_ns + p->bytes * C.g_rx_byte_ps / 1000;
 		}
 		/* end of the poll's GRO batch: ACK what is left */

@@ -5,13 +5,15 @@
  * application, and back) driving the very same controller code as the
  * kernel modules (common/xcc*.c).
  *
- * Every domain has one vCPU: a FIFO of work items served one at a time.
+ * Every domain has one vCPU: a queue of work items served one at a time.
  * An item is a small state machine; each call of its step function does
  * one instantaneous piece of logic and returns how long the vCPU is then
  * busy before the next call (the effect of a unit of work becomes
  * visible when its cost has been paid). Interrupts, softirqs, timers,
  * kthread cycles and application wakeups are all such items: they
- * preempt nothing, they queue.
+ * preempt nothing, they queue; softirq items (NAPI polls, timers) queue
+ * ahead of tasks (application, kthread) for up to MAX_SOFTIRQ_TIME
+ * (softirq_first).
  */
 #ifndef _XCC_SIM_H
 #define _XCC_SIM_H
@@ -88,6 +90,7 @@ struct item {
 	struct pkt *txp;	/* guest: packet being transmitted */
 	u64 bytes;
 	u32 work, budget;
+	u32 prepaid;	/* poll_batch: frames whose cost is paid */
 	u8 type;
 	u8 phase;
 	bool done;
@@ -97,6 +100,7 @@ struct dom {
 	const char *name;
 	struct item *head, *tail, *run;
 	bool active;		/* running an item or a step is scheduled */
+	u64 task_wait;		/* since when a task waits for the vCPU (0: none) */
 	u64 busy_ns;
 	u64 hcalls;
 };

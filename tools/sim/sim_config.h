@@ -48,7 +48,9 @@
 	X(client_ns,		2000,	"external client turnaround (response to next request)") \
 	X(client_delack_ns,	200000,	"external TCP receiver: delayed ACK of an odd segment")	\
 	X(nic_usecs,		0,	"physical NIC rx-usecs (interrupt delay after first frame)") \
-	X(irq_preempt,		1,	"1: irq handlers run on delivery (cost still queued, first)")
+	X(irq_preempt,		1,	"1: irq handlers run on delivery (cost still queued, first)") \
+	X(softirq_first,	1,	"1: softirq items (NAPI polls, timers) queue ahead of tasks (app, kthread)") \
+	X(poll_batch,		1,	"1: a poll pays for its batch first, then delivers it (Linux: netfront hands a poll's frames to the stack at its end, netback submits after one grant-copy batch)")
 
 /* Ring and queue geometry (stock Linux values). */
 #define SIM_RING_SIZE		256U	/* NET_TX_RING_SIZE / NET_RX_RING_SIZE */
@@ -57,6 +59,7 @@
 #define SIM_NIC_BUDGET		64U
 #define SIM_NIC_QLEN		1024U	/* physical NIC rx ring */
 #define SIM_RXQ_MAX		1024U	/* netback rx_queue + bridge qdisc, pkts */
+#define SIM_SOFTIRQ_NS		2000000ULL /* MAX_SOFTIRQ_TIME: then ksoftirqd */
 #define SIM_GQ_MAX		1000U	/* guest qdisc (txqueuelen) */
 #define SIM_PAGE		4096U
 #define SIM_JIFFY_NS		4000000ULL	/* HZ=250 (Debian) */
