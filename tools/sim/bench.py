@@ -37,6 +37,7 @@ WORKLOADS = {
     "rr": (["workload=rr"], "lat"),
     "rr_c8": (["workload=rr", "conc=8"], "lat"),
     "mixed": (["workload=mixed"], "lat"),
+    "mixed_tx": (["workload=mixed_tx"], "lat"),
     "phase": (["workload=phase"], "lat"),
     "onoff": (["workload=onoff", "rate=200000"], "lat"),
 }

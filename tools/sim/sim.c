@@ -48,13 +48,13 @@ static struct {
 	u64 usecs, frames;
 	u64 window, seg, conc, req, resp;
 	u64 rate, pkt, on_us, off_us;
-	u64 header, verbose, usecs_high;
+	u64 header, verbose, usecs_high, weight;
 } P = {
 	.workload = "rr", .policy = "off", .label = NULL,
 	.seed = 1, .dur_us = 200000, .warm_us = 20000, .drain_ms = 5000,
 	.window = 256, .seg = 1448, .conc = 1, .req = 64, .resp = 64,
 	.rate = 10000, .pkt = 256, .on_us = 500, .off_us = 4500,
-	.header = 1, .usecs_high = XCC_DEF_USECS_HIGH,
+	.header = 1, .usecs_high = XCC_DEF_USECS_HIGH, .weight = XCC_WEIGHT_MAX,
 };
 
 static struct lever_cfg lever[L_NR];
@@ -703,7 +703,7 @@ static void client_arrive(struct pkt *p)
 static struct xcc_params lever_params(const struct lever_cfg *l)
 {
 	struct xcc_params p = {
-		.weight = XCC_WEIGHT_MAX,
+		.weight = P.weight,
 		.usecs_low = XCC_DEF_USECS_LOW,
 		.usecs_high = P.usecs_high,
 		.pkt_rate_low = XCC_DEF_PKT_RATE_LOW,
@@ -1609,6 +1609,10 @@ static void workload_setup(void)
 		S.nvif = 2;
 		flow_add(F_BULK_RX, 0, 0, end);
 		flow_add(F_RR, 1, 0, end);
+	} else if (!strcmp(w, "mixed_tx")) {
+		S.nvif = 2;
+		flow_add(F_BULK_TX, 0, 0, end);
+		flow_add(F_RR, 1, 0, end);
 	} else if (!strcmp(w, "phase")) {
 		flow_add(F_BULK_RX, 0, 0, half);
 		flow_add(F_RR, 0, half, end);
@@ -1820,7 +1824,7 @@ struct opt {
 
 static const struct opt opts[] = {
 	{ "workload", NULL, &P.workload,
-	  "bulk_rx | bulk_tx | rr | poisson | onoff | mixed | phase | trace" },
+	  "bulk_rx | bulk_tx | rr | poisson | onoff | mixed | mixed_tx | phase | trace" },
 	{ "policy", NULL, &P.policy, "off | static | dim | adaptive (all levers)" },
 	{ "usecs", &P.usecs, NULL, "static: usecs on every lever" },
 	{ "frames", &P.frames, NULL, "static: frames on every lever" },
@@ -1833,6 +1837,7 @@ static const struct opt opts[] = {
 	{ "eth_tx", NULL, &P.lever[L_ETH_TX],
 	  "override netfront tx lever: off|dim|adaptive|U[/F]" },
 	{ "usecs_high", &P.usecs_high, NULL, "adaptive: usecs-high" },
+	{ "weight", &P.weight, NULL, "per-poll weight cap of every lever (1-64)" },
 	{ "label", NULL, &P.label, "policy name in the output" },
 	{ "seed", &P.seed, NULL, "PRNG seed" },
 	{ "dur_us", &P.dur_us, NULL, "traffic time (us)" },
