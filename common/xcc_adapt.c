@@ -28,8 +28,8 @@
  *           the rate stayed within 10% of the reference and frames per
  *           event at least doubled (or reached the target); otherwise
  *           back to MEASURE, and the next probe waits twice as long as
- *           the last (up to XCC_AD_BACKOFF_MAX windows). A flow that never gains pays
- *           for one short window, ever more rarely.
+ *           the last (up to XCC_AD_BACKOFF_MAX windows). A flow that
+ *           never gains pays for one short window, ever more rarely.
  *  HOLD     while the rate holds (within 5% of the reference) the delay
  *           doubles each window up to the cap: for a flow the delay does
  *           not slow, more delay only means fewer interrupts and less
@@ -40,10 +40,12 @@
  *           (the flow went sparse or request/response) it drops the
  *           delay at once. Every XCC_AD_RECHECK windows it runs a CHECK.
  *  CHECK    one short window with no delay: if the rate under the delay
- *           was more than 5% below the rate now, the delay was
- *           slowing the flow (a closed loop batching itself): back to
- *           MEASURE with a backoff. Otherwise back to HOLD, with the
- *           rate just measured as the new reference.
+ *           was more than 5% below the rate now, or below the
+ *           reference (a closed loop may not be back to speed within
+ *           the window), the delay was slowing the flow: back to
+ *           MEASURE with a backoff that keeps growing until a CHECK
+ *           passes. Otherwise back to HOLD, with the rate just measured
+ *           as the new reference.
  *
  * The delay never exceeds the cap (usecs_high, or the lever's share of
  * the latency budget, see xcc_cap_usecs()). That bounds the delay it
@@ -217,7 +219,6 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 			break;
 		}
 		a->phase = XCC_AD_HOLD;
-		a->backoff_len = 0;
 		a->windows = 0;
 		break;
 	case XCC_AD_HOLD:
@@ -243,13 +244,19 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 		xcc_adapt_set(c, 0);
 		break;
 	case XCC_AD_CHECK:
-		if (xcc_adapt_below(a->hold_rate, rate, 20)) {
+		/* A closed loop may not be back to speed within the short
+		 * window: the reference it had before counts too, or the
+		 * reference would ratchet down with every CHECK.
+		 */
+		if (xcc_adapt_below(a->hold_rate, rate, 20) ||
+		    xcc_adapt_below(a->hold_rate, a->ref_rate, 20)) {
 			a->ref_batch16 = batch16;
 			xcc_adapt_retreat(c);
 			break;
 		}
 		a->ref_rate = rate;
 		a->ref_batch16 = batch16;
+		a->backoff_len = 0;	/* the delay proved itself */
 		a->windows = 0;
 		a->phase = XCC_AD_HOLD;
 		xcc_adapt_set(c, a->hold_usecs < cap ? a->hold_usecs : cap);

@@ -482,6 +482,35 @@ static void test_adaptive_budget(void)
 	CHECK(c.usecs <= 50, "2^31 frames per poll, 1 ns apart: no overflow");
 }
 
+/*
+ * A flow that a delay slows by 7% and that takes 2 ms to get back to
+ * speed once the delay is gone (a closed loop refilling its window): the
+ * short CHECK window still sees the slow rate. The reference must not
+ * ratchet down to it: the delay is given up and tried ever more rarely.
+ */
+static void test_adaptive_ratchet(void)
+{
+	struct xcc_params p = PA(XCC_ADAPT_OURS);
+	u64 t = 1000, slow_until = 0;
+	u32 was = 0;
+	struct xcc_ctl c;
+	int i, held = 0;
+
+	xcc_ctl_init(&c, &p);
+	for (i = 0; i < 40000; i++) {
+		/* 16 frames an event: every 40 us at speed, 43 us slowed */
+		t += c.usecs || t < slow_until ? 43000 : 40000;
+		held += c.usecs > 0;
+		poll_done(&c, 16, t);
+		if (was && !c.usecs)
+			slow_until = t + 2000000;
+		was = c.usecs;
+	}
+	CHECK(held * 20 < 40000,
+	      "a delay that costs 7%% is given up, not kept at a lower reference (%d of 40000 held)",
+	      held);
+}
+
 static void test_adaptive_late(void)
 {
 	struct xcc_params p = PA(XCC_ADAPT_OURS);
@@ -597,6 +626,7 @@ int main(void)
 	test_saved();
 	test_adaptive();
 	test_adaptive_budget();
+	test_adaptive_ratchet();
 	test_adaptive_late();
 	test_dim();
 	printf("1..%d\n", tests);
