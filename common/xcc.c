@@ -96,6 +96,8 @@ void xcc_ctl_set(struct xcc_ctl *c, const struct xcc_params *p)
 
 	c->params = *p;
 	c->weight = p->weight;
+	c->weight_nodelay = p->adapt == XCC_ADAPT_OURS &&
+			    p->weight > XCC_WEIGHT_LAT ? XCC_WEIGHT_LAT : p->weight;
 	switch (p->adapt) {
 	case XCC_ADAPT_DIM:
 		if (switched)
@@ -260,7 +262,8 @@ bool xcc_prod_expire(struct xcc_prod *p, struct xcc_ctl *c, u32 event,
  * @now_ns: monotonic time
  *
  * An idle poll (@work == 0) always re-arms per frame: the controller
- * never holds back a queue that shows no traffic.
+ * never holds back a queue that shows no traffic. Also chooses the
+ * weight of the next poll (@c->weight, see xcc_ctl_weight()).
  *
  * Return: see &enum xcc_rearm.
  */
@@ -269,7 +272,13 @@ enum xcc_rearm xcc_cons_complete(struct xcc_ctl *c, u32 work, u32 bytes,
 {
 	c->stats.cycles++;
 	xcc_account(c, work, bytes, work > 0, now_ns);
-	if (!work || !c->usecs)
+	/* the next poll's weight: a completing poll had no backlog */
+	if (!c->usecs) {
+		c->weight = c->weight_nodelay;
+		return XCC_REARM_NOW;
+	}
+	c->weight = c->params.weight;
+	if (!work)
 		return XCC_REARM_NOW;
 	if (c->frames > 1) {
 		c->stats.frame_hits++;
@@ -290,6 +299,33 @@ void xcc_cons_expire(struct xcc_ctl *c, bool found_work)
 		c->stats.timer_flush++;
 	else
 		c->stats.spurious_avoided++;
+}
+
+/**
+ * xcc_ctl_weight() - choose the weight of a lever's next cycle
+ * @c: channel
+ * @work: frames the cycle that just ended handled (a NAPI poll, full or
+ *	not, or a guest-RX kthread cycle)
+ *
+ * A cycle delivers its frames at its end (netfront hands a poll's frames
+ * to the stack after the poll, netback copies a poll's requests in one
+ * grant-copy batch, the guest-RX kthread pushes its responses after the
+ * batch), so the first frame of a 64-frame cycle waits for the other 63,
+ * and a NAPI instance on the same CPU waits for all of them. Where the
+ * adaptive policy adds no delay (latency-sensitive or not yet measured
+ * traffic) the lever works in bites of XCC_WEIGHT_LAT frames; a cycle
+ * that used its whole weight found a backlog, and the next one may take
+ * the configured weight. With a delay in effect (the traffic batches
+ * anyway) and under every other policy it is the configured weight,
+ * which stays the upper bound (stock: 64).
+ *
+ * Return: the weight, 1..64; also kept in @c->weight.
+ */
+u32 xcc_ctl_weight(struct xcc_ctl *c, u32 work)
+{
+	c->weight = c->usecs || work >= c->weight ? c->params.weight :
+		    c->weight_nodelay;
+	return c->weight;
 }
 
 /* Longest lateness worth tracking: beyond any delay a lever may add. */

@@ -24,6 +24,9 @@
 #define XCC_WEIGHT_MIN		1U
 #define XCC_BUDGET_MAX		100000U
 
+/* Weight of an adaptive lever's cycles while it adds no delay. */
+#define XCC_WEIGHT_LAT		16U
+
 /* Defaults of the adaptive policy's bounds. */
 #define XCC_DEF_USECS_LOW	4U
 #define XCC_DEF_USECS_HIGH	32U
@@ -71,7 +74,8 @@ enum xcc_adapt {
  * @frames: notify once this many frames are pending, even before
  *	@usecs; 0 or 1 = no frame threshold. Needs @usecs > 0.
  * @weight: per-poll cap on the frames handled in one cycle (the NAPI
- *	weight, or the batch of a kthread cycle), 1..64.
+ *	weight, or the batch of a kthread cycle), 1..64; the adaptive
+ *	policy may use less (xcc_ctl_weight()).
  * @adapt: &enum xcc_adapt; with an adaptive policy @usecs and @frames
  *	are chosen by the controller and the fields below bound it.
  * @usecs_low: adaptive: smallest non-zero delay it uses.
@@ -220,7 +224,9 @@ struct xcc_adaptive {
  * @params: settings in effect for this channel (per-queue copy).
  * @usecs: delay chosen for the next cycle.
  * @frames: frame threshold chosen for the next cycle (1 = none).
- * @weight: poll weight chosen for the next cycle.
+ * @weight: weight of the next cycle (see xcc_ctl_weight()).
+ * @weight_nodelay: weight of a cycle with no delay in effect
+ *	(XCC_WEIGHT_LAT under the adaptive policy), derived from @params.
  * @stats: counters.
  * @bytes: bytes seen (when the glue knows them).
  * @events: notifications sent (producer) or polls with work (consumer):
@@ -235,6 +241,7 @@ struct xcc_ctl {
 	u32 usecs;
 	u32 frames;
 	u32 weight;
+	u32 weight_nodelay;
 	struct xcc_stats stats;
 	u64 bytes;
 	u64 events;
@@ -368,6 +375,7 @@ enum xcc_rearm {
 enum xcc_rearm xcc_cons_complete(struct xcc_ctl *c, u32 work, u32 bytes,
 				 u64 now_ns);
 void xcc_cons_expire(struct xcc_ctl *c, bool found_work);
+u32 xcc_ctl_weight(struct xcc_ctl *c, u32 work);
 void xcc_timer_late(struct xcc_ctl *c, u64 late_ns);
 u32 xcc_event_distance(const struct xcc_ctl *c, u32 reachable);
 

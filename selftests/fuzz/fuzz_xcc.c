@@ -57,7 +57,8 @@ static void check_ctl(const struct xcc_ctl *c)
 	int k;
 
 	if (c->frames < 1 || c->frames > XCC_FRAMES_MAX ||
-	    c->late_ns > XCC_USECS_MAX * 1000U)
+	    c->late_ns > XCC_USECS_MAX * 1000U ||
+	    c->weight < XCC_WEIGHT_MIN || c->weight > p->weight)
 		abort();
 	switch (xcc_params_policy(p)) {
 	case XCC_POLICY_ADAPTIVE:
@@ -111,6 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint32_t old = prod;
 			bool crossed;
 
+			if (op & 0x40)	/* a guest-RX kthread cycle starts */
+				xcc_ctl_weight(&pc, arg % 70);
+
 			prod += 1 + arg % 8;
 			crossed = (uint32_t)(prod - event) < (uint32_t)(prod - old);
 			switch (xcc_prod_push(&pr, &pc, prod, crossed, arg,
@@ -149,6 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			reach = arg >> 4;
 			if (op & 0x80)	/* its timer fired, late */
 				xcc_timer_late(&cc, (uint64_t)arg << (op & 31));
+			if (op & 0x40)	/* a full poll before it */
+				xcc_ctl_weight(&cc, cc.weight);
 			xcc_cons_complete(&cc, arg % 70, arg,
 					  clk(&cc, arg % 70, now));
 			dist = xcc_event_distance(&cc, reach);

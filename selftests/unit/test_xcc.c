@@ -443,6 +443,44 @@ static void test_adaptive(void)
 	CHECK(c.ad.win_events < 8, "window state is bounded");
 }
 
+static void test_weight(void)
+{
+	struct xcc_params p = P(0, 0, 64);
+	struct xcc_ctl c;
+	u64 t = 1000;
+
+	xcc_ctl_init(&c, &p);
+	xcc_cons_complete(&c, 3, 0, 0);
+	CHECK(c.weight == 64 && xcc_ctl_weight(&c, 3) == 64 &&
+	      xcc_ctl_weight(&c, 64) == 64, "off: the configured weight, always");
+	p = P(20, 0, 32);
+	xcc_ctl_set(&c, &p);
+	xcc_cons_complete(&c, 3, 0, 0);
+	CHECK(c.weight == 32 && xcc_ctl_weight(&c, 1) == 32,
+	      "static: the configured weight, always");
+
+	p = PA(XCC_ADAPT_OURS);
+	xcc_ctl_set(&c, &p);
+	xcc_cons_complete(&c, 3, 0, t);
+	CHECK(c.usecs == 0 && c.weight == XCC_WEIGHT_LAT,
+	      "adaptive, no delay: the next poll takes %u frames (%u)",
+	      XCC_WEIGHT_LAT, c.weight);
+	CHECK(xcc_ctl_weight(&c, XCC_WEIGHT_LAT) == 64,
+	      "a full poll (a backlog): the configured weight next");
+	CHECK(xcc_ctl_weight(&c, 40) == XCC_WEIGHT_LAT,
+	      "a poll below it: back to %u", XCC_WEIGHT_LAT);
+	t = flow(&c, 2000, false, 0, 2000, t, NULL);
+	CHECK(c.usecs > 0 && c.weight == 64 && xcc_ctl_weight(&c, 1) == 64,
+	      "a delay in effect (bulk): the configured weight");
+	p.weight = 8;
+	xcc_ctl_set(&c, &p);
+	xcc_adapt_reset(&c);
+	xcc_cons_complete(&c, 1, 0, t + 1000);
+	CHECK(c.weight == 8 && xcc_ctl_weight(&c, 8) == 8,
+	      "a configured weight below %u bounds it (%u)", XCC_WEIGHT_LAT,
+	      c.weight);
+}
+
 static void test_adaptive_budget(void)
 {
 	struct xcc_params p = PA(XCC_ADAPT_OURS);
@@ -627,6 +665,7 @@ int main(void)
 	test_adaptive();
 	test_adaptive_budget();
 	test_adaptive_ratchet();
+	test_weight();
 	test_adaptive_late();
 	test_dim();
 	printf("1..%d\n", tests);

@@ -2,11 +2,11 @@
 /*
  * Controller update cost: a ring push and a poll completion in a loop,
  * each as the glue makes it (ask xcc_ctl_wants_clock(), then
- * xcc_prod_push() or xcc_cons_complete()), for one policy per run, with
- * a clock and traffic pattern that keep the adaptive policies deciding
- * (bursts and idle gaps). Run under callgrind by callgrind.py, which
- * divides the instructions of push_update() and complete_update() by
- * their calls. The clock read itself is not counted (the kernel's costs
+ * xcc_prod_push() or xcc_cons_complete(), which also sets the next
+ * poll's weight), for one policy per run, with a clock and traffic
+ * pattern that keep the adaptive policies deciding (bursts and idle
+ * gaps). Run under callgrind by callgrind.py, which divides the
+ * instructions of push_update() and complete_update() by their calls. The clock read itself is not counted (the kernel's costs
  * what the platform's clock costs).
  *
  *   microbench off|static|dim|adaptive [iterations]

@@ -865,15 +865,16 @@ static s64 nb_napi_step(struct vif *v, struct item *it)
 			}
 			return C.d0_tx_pkt_ns + p->bytes * C.d0_tx_byte_ps / 1000;
 		}
-		/* xcc_nb_poll() */
-		v->nb_weight = v->nb_rx.weight;
+		/* xcc_nb_poll(): the next poll's weight, then the re-arm */
 		if (it->work >= it->budget) {
+			v->nb_weight = xcc_ctl_weight(&v->nb_rx, it->work);
 			dom_enqueue(&S.d0, item_new(IT_NB_NAPI, v));
 			return STEP_DONE;
 		}
 		v->nb_napi = false;
 		rearm = xcc_cons_complete(&v->nb_rx, it->work, v->nb_rx_bytes,
 					  clk(&v->nb_rx, it->work, it->work > 0));
+		v->nb_weight = v->nb_rx.weight;
 		v->nb_rx_bytes = 0;
 		if (rearm == XCC_REARM_LATER) {
 			timer_start(&v->t_nb_rx, v->nb_rx.usecs);
@@ -920,6 +921,7 @@ static s64 nb_rxk_step(struct vif *v, struct item *it)
 			return C.d0_rx_pkt_ns + p->bytes * C.d0_rx_byte_ps / 1000;
 		}
 		it->phase = 3;
+		xcc_ctl_weight(&v->nb_tx, it->work);	/* xcc_nb_rx_batch() */
 		if (!it->work)
 			return 0;
 		/* xenvif_rx_copy_flush() + xcc_nb_rx_push() */
@@ -1103,11 +1105,13 @@ static void guest_deliver(struct vif *v, struct pkt *p)
 static bool nf_rx_rearm(struct vif *v, u32 work)
 {
 	struct ring *r = &v->rx;
+	enum xcc_rearm rearm;
 	u32 dist = 1;
 
+	rearm = xcc_cons_complete(&v->nf_rx, work, 0,
+				  clk(&v->nf_rx, work, work > 0));
 	v->nf_weight = v->nf_rx.weight;
-	switch (xcc_cons_complete(&v->nf_rx, work, 0,
-				  clk(&v->nf_rx, work, work > 0))) {
+	switch (rearm) {
 	case XCC_REARM_LATER:
 		timer_start(&v->t_nf_rx, v->nf_rx.usecs);
 		return false;
@@ -1177,6 +1181,8 @@ static s64 nf_napi_step(struct vif *v, struct item *it)
 		return 0;
 	case 3:
 		if (it->work >= it->budget) {
+			/* xcc_nf_rx_poll() */
+			v->nf_weight = xcc_ctl_weight(&v->nf_rx, it->work);
 			dom_enqueue(v->g, item_new(IT_NF_NAPI, v));
 			return STEP_DONE;
 		}
