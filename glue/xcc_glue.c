@@ -456,28 +456,43 @@ enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes)
 /**
  * xcc_chan_weight() - the poll weight for the next cycle
  * @ch: a consumer lever, in its poll context
+ * @work: frames the poll that just ended handled
+ *
+ * For a poll that does not complete (a full one); a completing poll's
+ * xcc_chan_complete() sets the weight too (see xcc_ctl_weight()).
  *
  * Return: 1..64.
  */
-u32 xcc_chan_weight(struct xcc_chan *ch)
+u32 xcc_chan_weight(struct xcc_chan *ch, u32 work)
 {
 	xcc_chan_sync(ch);
-	return ch->ctl.weight;
+	return xcc_ctl_weight(&ch->ctl, work);
 }
 
 /**
  * xcc_chan_batch() - the batch of a producer lever's next cycle
- * @ch: the lever, in its pushing context, without its lock
+ * @ch: the lever, in its pushing context
+ * @work: frames the previous cycle moved
  *
- * The requested weight as it stands: a producer lever applies its
- * settings under its lock at the next push (xcc_chan_push()), which its
- * timer shares, so the controller state is not touched from here.
+ * The requested weight unless the lever is or becomes adaptive; then the
+ * controller's choice (xcc_ctl_weight()), under the lever's lock, which
+ * its timer shares.
  *
  * Return: 1..64.
  */
-u32 xcc_chan_batch(const struct xcc_chan *ch)
+u32 xcc_chan_batch(struct xcc_chan *ch, u32 work)
 {
-	return READ_ONCE(ch->req.weight);
+	unsigned long flags;
+	u32 w;
+
+	if (READ_ONCE(ch->req.adapt) != XCC_ADAPT_OURS &&
+	    READ_ONCE(ch->ctl.params.adapt) != XCC_ADAPT_OURS)
+		return READ_ONCE(ch->req.weight);
+	spin_lock_irqsave(&ch->lock, flags);
+	xcc_chan_sync(ch);
+	w = xcc_ctl_weight(&ch->ctl, work);
+	spin_unlock_irqrestore(&ch->lock, flags);
+	return w;
 }
 
 /* ---- ethtool -S and debugfs ----------------------------------------- */

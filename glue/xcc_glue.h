@@ -111,8 +111,8 @@ bool xcc_chan_expire(struct xcc_chan *ch, const u32 *event);
 bool xcc_chan_flush(struct xcc_chan *ch, const u32 *event);
 
 enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes);
-u32 xcc_chan_weight(struct xcc_chan *ch);
-u32 xcc_chan_batch(const struct xcc_chan *ch);
+u32 xcc_chan_weight(struct xcc_chan *ch, u32 work);
+u32 xcc_chan_batch(struct xcc_chan *ch, u32 work);
 
 void xcc_chan_strings(u8 **data, unsigned int q, const char *lever);
 void xcc_chan_stats(u64 **data, const struct xcc_chan *ch);

@@ -119,6 +119,7 @@ void xcc_nb_queue_start(struct xenvif_queue *queue)
 {
 	xcc_chan_reset(&queue->xcc.tx, queue->rx.rsp_prod_pvt);
 	xcc_chan_reset(&queue->xcc.txc, queue->tx.rsp_prod_pvt);
+	queue->xcc.tx_cycle = queue->rx.rsp_prod_pvt;
 }
 
 static void xcc_nb_flush(struct xenvif_queue *queue)
@@ -217,11 +218,13 @@ bool xcc_nb_poll(struct xenvif_queue *queue, int work_done, int budget)
 
 	if (budget <= 0)
 		return false;
-	WRITE_ONCE(queue->napi.weight, xcc_chan_weight(ch));
-	if (work_done >= budget || queue->rate_limited)
+	if (work_done >= budget || queue->rate_limited) {
+		WRITE_ONCE(queue->napi.weight, xcc_chan_weight(ch, work_done));
 		return false;
+	}
 	queue->xcc.rx_bytes = bytes;
 	r = xcc_chan_complete(ch, work_done, delta);
+	WRITE_ONCE(queue->napi.weight, ch->ctl.weight);
 	if (r == XCC_REARM_AHEAD)
 		WRITE_ONCE(queue->xcc.rx_dist,
 			   xcc_event_distance(&ch->ctl, RING_SIZE(&queue->tx)));
@@ -262,11 +265,18 @@ int xcc_nb_final_check(struct xenvif_queue *queue)
  * xcc_nb_rx_batch() - skbs the guest-RX kthread moves in one cycle
  * @queue: the queue, in its guest-RX kthread
  *
+ * What the previous cycle moved is counted in response slots (the
+ * kthread is their only producer).
+ *
  * Return: 1..64 (64 is the stock RX_BATCH_SIZE).
  */
 unsigned int xcc_nb_rx_batch(struct xenvif_queue *queue)
 {
-	return xcc_chan_batch(&queue->xcc.tx);
+	RING_IDX prod = queue->rx.rsp_prod_pvt;
+	u32 moved = prod - queue->xcc.tx_cycle;
+
+	queue->xcc.tx_cycle = prod;
+	return xcc_chan_batch(&queue->xcc.tx, moved);
 }
 
 /* ---- ethtool and debugfs ---------------------------------------------- */

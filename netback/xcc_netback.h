@@ -31,12 +31,15 @@ struct xenvif_queue;
  * @rx_dist: event distance for the next TX request re-arm
  * @rx_bytes: guest TX bytes accounted to @rx so far
  * @tx_bytes: guest RX bytes accounted to @tx so far
+ * @tx_cycle: guest-RX response producer index when the kthread's
+ *	current cycle started
  */
 struct xcc_nb_queue {
 	struct xcc_chan rx;
 	struct xcc_chan tx;
 	struct xcc_chan txc;
 	u32 rx_dist;
+	u32 tx_cycle;
 	u64 rx_bytes;
 	u64 tx_bytes;
 };

@@ -176,6 +176,21 @@ void xcc_nf_rx_stop(struct xcc_nf_queue *x)
 /* ---- datapath -------------------------------------------------------- */
 
 /**
+ * xcc_nf_rx_poll() - an RX poll ends
+ * @x: the queue's controller state, in its NAPI poll
+ * @work_done: frames the poll handled
+ * @budget: the poll's budget
+ *
+ * Sets the weight of the next poll after a full one; a poll that
+ * completes gets it from xcc_nf_rx_rearm().
+ */
+void xcc_nf_rx_poll(struct xcc_nf_queue *x, int work_done, int budget)
+{
+	if (work_done >= budget)
+		WRITE_ONCE(x->napi->weight, xcc_chan_weight(&x->rx, work_done));
+}
+
+/**
  * xcc_nf_rx_rearm() - RING_FINAL_CHECK_FOR_RESPONSES, coalesced
  * @x: the queue's controller state, in its NAPI poll after
  *	napi_complete_done()
@@ -192,11 +207,13 @@ int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
 {
 	struct xen_netif_rx_front_ring *ring = x->rx_ring;
 	struct xcc_chan *ch = &x->rx;
+	enum xcc_rearm r;
 	u32 dist = 1;
 	int more;
 
-	WRITE_ONCE(x->napi->weight, xcc_chan_weight(ch));
-	switch (xcc_chan_complete(ch, work_done, 0)) {
+	r = xcc_chan_complete(ch, work_done, 0);
+	WRITE_ONCE(x->napi->weight, ch->ctl.weight);
+	switch (r) {
 	case XCC_REARM_LATER:
 		return 0;
 	case XCC_REARM_AHEAD:

@@ -53,6 +53,7 @@ void xcc_nf_queue_down(struct xcc_nf_queue *x);
 void xcc_nf_tx_stop(struct xcc_nf_queue *x);
 void xcc_nf_rx_stop(struct xcc_nf_queue *x);
 
+void xcc_nf_rx_poll(struct xcc_nf_queue *x, int work_done, int budget);
 int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done);
 bool xcc_nf_tx_hold(struct xcc_nf_queue *x, bool slot_available);
 bool xcc_nf_tx_push(struct xcc_nf_queue *x, int notify);
