@@ -50,6 +50,43 @@ for _w in ["bulk_rx", "bulk_tx", "rr", "rr_c8", "poisson_200000"]:
     WORKLOADS[f"{_w}_slop50"] = (WORKLOADS[_w][0] + [XEN_SLOP], WORKLOADS[_w][1])
 
 
+# The weight sweep: stock and adaptive with the configured weight at each
+# of WEIGHTS (the adaptive policy polls in bites of 16 below it while it
+# adds no delay)
+WEIGHTS = [8, 16, 32, 64]
+WEIGHT_WORKLOADS = ["bulk_rx", "bulk_tx", "mixed", "mixed_tx", "onoff",
+                    "poisson_200000", "poisson_400000"]
+
+
+def weight_sweep(sim, jobs):
+    cols = [("guest irq/pkt", "guest_irq_per_pkt", 4),
+            ("cpu ns/pkt", "cpu_ns_per_pkt", 0),
+            ("p50 us", "p50_us", 1), ("p99 us", "p99_us", 1),
+            ("Mbit/s", "throughput_mbps", 0)]
+    runs = {}
+    with cf.ThreadPoolExecutor(max_workers=jobs) as ex:
+        for wl in WEIGHT_WORKLOADS:
+            for pol in ["off", "adaptive"]:
+                for w in WEIGHTS:
+                    for s in SEEDS:
+                        runs[(wl, pol, w, s)] = ex.submit(
+                            run_one, sim, wl, WORKLOADS[wl][0], pol,
+                            [f"policy={pol}", f"weight={w}"], s)
+    print(f"\n== weight (configured per-poll weight; medians over "
+          f"{len(SEEDS)} seeds [min-max]) ==")
+    lines = [["workload", "policy", "weight"] + [c[0] for c in cols]]
+    for wl in WEIGHT_WORKLOADS:
+        for pol in ["off", "adaptive"]:
+            for w in WEIGHTS:
+                rs = [runs[(wl, pol, w, s)].result() for s in SEEDS]
+                m = {c[1]: med(rs, c[1]) for c in cols}
+                lines.append([wl, "stock" if pol == "off" else pol, str(w)] +
+                             [fmt(m, c[1], c[2]) for c in cols])
+    widths = [max(len(r[i]) for r in lines) for i in range(len(lines[0]))]
+    for r in lines:
+        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)))
+
+
 def policies():
     pols = [("stock", ["policy=off"])]
     for u in USECS:
@@ -258,6 +295,7 @@ def main():
         w.writerows(summary)
     print(f"\n{len(rows)} runs: {os.path.join(a.out, 'sim.csv')}; "
           f"{len(summary)} rows appended to {spath}")
+    weight_sweep(a.sim, a.jobs)
     if a.figures:
         figures(a.figures, aggs, best_of)
     return 0
