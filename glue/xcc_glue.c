@@ -476,7 +476,9 @@ u32 xcc_chan_weight(struct xcc_chan *ch, u32 work)
  *
  * The requested weight unless the lever is or becomes adaptive; then the
  * controller's choice (xcc_ctl_weight()), under the lever's lock, which
- * its timer shares.
+ * its timer shares. The lever's settings are applied only from its
+ * pushing context (here and in xcc_chan_push()), so the unlocked look at
+ * the policy in effect sees the latest one.
  *
  * Return: 1..64.
  */
