@@ -337,10 +337,21 @@ static bool item_is_task(const struct item *it)
 	return it->type == IT_APP || it->type == IT_NB_RXK;
 }
 
-static void dom_enqueue(struct dom *d, struct item *it)
+/* Queue @it ahead of the first task waiting on @d. */
+static void dom_insert_before_tasks(struct dom *d, struct item *it)
 {
 	struct item **pp = &d->head;
 
+	while (*pp && !item_is_task(*pp))
+		pp = &(*pp)->next;
+	it->next = *pp;
+	*pp = it;
+	if (!it->next)
+		d->tail = it;
+}
+
+static void dom_enqueue(struct dom *d, struct item *it)
+{
 	/* softirq_first: softirq work (NAPI polls, repolls, timers) runs
 	 * before the tasks waiting for the vCPU, as Linux runs pending
 	 * softirqs before it returns to process context, for up to
@@ -350,12 +361,7 @@ static void dom_enqueue(struct dom *d, struct item *it)
 		d->task_wait = S.now + 1;
 	if (C.softirq_first && !item_is_task(it) &&
 	    (!d->task_wait || S.now + 1 - d->task_wait < SIM_SOFTIRQ_NS)) {
-		while (*pp && !item_is_task(*pp))
-			pp = &(*pp)->next;
-		it->next = *pp;
-		*pp = it;
-		if (!it->next)
-			d->tail = it;
+		dom_insert_before_tasks(d, it);
 	} else {
 		it->next = NULL;
 		if (d->tail)
@@ -385,14 +391,7 @@ static void dom_enqueue_head(struct dom *d, struct item *it)
 /* Put an interrupted task back as the first of the waiting tasks. */
 static void dom_requeue_task(struct dom *d, struct item *t)
 {
-	struct item **pp = &d->head;
-
-	while (*pp && !item_is_task(*pp))
-		pp = &(*pp)->next;
-	t->next = *pp;
-	*pp = t;
-	if (!t->next)
-		d->tail = t;
+	dom_insert_before_tasks(d, t);
 	if (!d->task_wait)
 		d->task_wait = S.now + 1;
 }
