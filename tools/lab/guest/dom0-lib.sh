@@ -14,6 +14,7 @@ DOM0_IP=10.0.0.1
 CONSOLE_DIR=/var/log/xen/console
 RES=/results
 SEQ=0
+NCL_PID=$BASHPID	# the shell that numbers guest commands (g_send)
 CUR_NB=""		# flavour of the loaded xen-netback
 POINT_NO=0
 GUEST_READY_TIMEOUT=${GUEST_READY_TIMEOUT:-400}
@@ -261,6 +262,13 @@ destroy_all_guests() {
 # on its console, then writes data/ncl/ack = "SEQ RC".
 g_send() { # g_send NAME CMD... ; sets GSEQ (never call it in $(...))
 	local n=$1; shift
+	# in a subshell the count is lost and the next command reuses the
+	# number: g_wait would take the old ack and the guest skip it
+	if [ "$BASHPID" != "$NCL_PID" ]; then
+		local c="$*"
+		note "guest $n: g_send in a subshell refused (${c:0:60})"
+		return 1
+	fi
 	SEQ=$((SEQ + 1))
 	GSEQ=$SEQ
 	xenstore-write "/local/domain/${G_DOMID[$n]}/data/ncl/cmd" "$SEQ $*" || return 1
