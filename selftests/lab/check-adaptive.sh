@@ -104,6 +104,23 @@ no_worse "adaptive: UDP ping-pong p99 within ${TOL_P99} of the defaults" "$a_udp
 no_worse "adaptive: TCP ping-pong p50 within ${TOL_P50} of the defaults" "$a_tcp50" "$d_tcp50" "$TOL_P50"
 no_worse "adaptive: TCP ping-pong p99 within ${TOL_P99} of the defaults" "$a_tcp99" "$d_tcp99" "$TOL_P99"
 
+# The weight: a lever that adds no delay polls in bites of 16 frames
+# (Documentation/adaptive.rst); what NAPI uses is in netback's debugfs
+dbg=/sys/kernel/debug
+mountpoint -q $dbg || mount -t debugfs debugfs $dbg 2> /dev/null
+napi_weight() { sed -n 's/.*NAPI weight: \([0-9]*\).*/\1/p' $dbg/xen-netback/"$vif"/io_ring_q0 2> /dev/null; }
+nw=$(napi_weight)
+ew=$(ethtool -S "$vif" | awk '/q0_rx_weight:/ { print $2 }')
+# (g_run numbers its commands: never inside $(...))
+g_run g1 "ethtool -S eth0 | awk '/q0_rx_weight:/ { print \$2 }'" > /tmp/g-weight.txt
+gw=$(tail -1 /tmp/g-weight.txt)
+if [ "$nw" = 16 ] && [ "$ew" = 16 ] && [ "$gw" = 16 ]; then
+	tap_ok "adaptive, no delay: dom0's NAPI weight 16 for the vif, the guest's rx lever 16"
+else
+	tap_fail "adaptive, no delay: dom0's NAPI weight 16 for the vif, the guest's rx lever 16" \
+		"NAPI weight '$nw', vif q0_rx_weight '$ew', eth0 q0_rx_weight '$gw'"
+fi
+
 # ----------------------------------------------- adaptive, usecs-high $HIGH
 # ~9000 packets/s need ~220 us for two packets per interrupt: more than
 # the default cap of 32 us allows (a probe may use half the cap).
@@ -134,8 +151,6 @@ else
 	tap_fail "ethtool -S shows timer_late_ns, ethtool -c shows rx-usecs-high $HIGH"
 fi
 tap_diag "vif levers after the stream: $(ethtool -S "$vif" | grep -E 'q0_.*_(cur_usecs|timer_late_ns):' | tr -s ' \n' ' ')"
-dbg=/sys/kernel/debug
-mountpoint -q $dbg || mount -t debugfs debugfs $dbg 2> /dev/null
 grep -h '^xcc' $dbg/xen-netback/"$vif"/io_ring_q0 2> /dev/null | while read -r l; do tap_diag "$l"; done
 
 if [ $trace_on = 1 ]; then
@@ -170,6 +185,12 @@ else
 	tap_fail "adaptive off: no delay left on any vif lever" "ethtool -C refused"
 fi
 tap_check "traffic after adaptive mode" traffic_ok g1
+nw=$(napi_weight)
+if [ "$nw" = 64 ]; then
+	tap_ok "adaptive off: dom0's NAPI weight back to 64"
+else
+	tap_fail "adaptive off: dom0's NAPI weight back to 64" "NAPI weight '$nw'"
+fi
 
 guest_destroy g1
 check_kernel_logs
