@@ -51,6 +51,8 @@ struct xcc_dev {
  * @lever: the lever's name: "rx", "tx" or "txc"
  * @late: how late the timer last fired, ns + 1 (0: nothing new), left by
  *	the timer for the datapath, see xcc_chan_fired()
+ * @req_gen: bumped (release) after every write of @req
+ * @gen: the @req_gen whose settings @ctl has picked up
  */
 struct xcc_chan {
 	struct xcc_params req;
@@ -62,6 +64,8 @@ struct xcc_chan {
 	u16 queue;
 	const char *lever;
 	u32 late;
+	u32 req_gen;
+	u32 gen;
 };
 
 /**
