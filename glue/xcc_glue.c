@@ -180,6 +180,8 @@ void xcc_chan_init(struct xcc_chan *ch, const struct xcc_params *p,
 	spin_lock_init(&ch->lock);
 	xcc_hrtimer_setup(&ch->timer, fn);
 	ch->req = *p;
+	ch->req_gen = 0;
+	ch->gen = 0;
 	xcc_ctl_init(&ch->ctl, p);
 	xcc_prod_reset(&ch->prod, 0);
 }
@@ -257,21 +259,20 @@ static void xcc_chan_decided(const struct xcc_chan *ch, u64 before)
 void xcc_chan_sync(struct xcc_chan *ch)
 {
 	struct xcc_params p;
-	bool changed;
 	u32 late, gen;
 	u64 before;
 
 	/* pairs with xcc_chan_request(): @req as of @gen or newer */
 	gen = smp_load_acquire(&ch->req_gen);
-	xcc_chan_requested(ch, &p);
-	ch->gen = gen;
-	changed = memcmp(&p, &ch->ctl.params, sizeof(p));
 	late = READ_ONCE(ch->late) ? xchg(&ch->late, 0) : 0;
-	if (!late && !changed)
+	if (gen == ch->gen && !late)
 		return;
 	before = xcc_chan_decision(ch);
-	if (changed)
+	if (gen != ch->gen) {
+		xcc_chan_requested(ch, &p);
+		ch->gen = gen;
 		xcc_ctl_set(&ch->ctl, &p);
+	}
 	if (late)
 		xcc_timer_late(&ch->ctl, late - 1);
 	xcc_chan_decided(ch, before);
