@@ -116,6 +116,21 @@ def main():
     ok(0 < f(po, "p50_us") < 30 and f(po, "lat_n") > 30,
        "one-way latency at low load is a few us", po)
 
+    # lat_out: every sample the percentiles come from, nothing else
+    lo = os.path.join(a.tmp, "lat.csv")
+    m = run("workload=mixed", "policy=adaptive", "seed=1", f"lat_out={lo}",
+            *SHORT)
+    with open(lo, newline="") as fp:
+        rows = list(csv.DictReader(fp))
+    rr_ns = sorted(int(x["lat_ns"]) for x in rows if x["kind"] == "rr")
+    ow = sum(1 for x in rows if x["kind"] == "oneway")
+    p50 = rr_ns[int(0.50 * (len(rr_ns) - 1) + 0.5)] / 1000 if rr_ns else -1
+    ok(len(rr_ns) == int(m["lat_n"]) and ow > 0 and
+       abs(p50 - f(m, "p50_us")) < 0.01,
+       "lat_out writes the samples behind lat_n and p50",
+       f"rows rr {len(rr_ns)} oneway {ow}, lat_n {m['lat_n']}, "
+       f"p50 {p50:.2f} vs {m['p50_us']}")
+
     # trace replay
     tr = os.path.join(a.tmp, "trace.csv")
     with open(tr, "w") as fp:

@@ -43,6 +43,7 @@ static struct {
 	const char *lever[L_NR];
 	const char *trace;
 	const char *out;
+	const char *lat_out;
 	u64 seed;
 	u64 dur_us, warm_us, drain_ms;
 	u64 usecs, frames;
@@ -96,6 +97,7 @@ struct trace_row {
 };
 
 struct lat {
+	const char *kind;	/* lat_out's first column */
 	u64 *v;
 	size_t n, cap;
 };
@@ -125,6 +127,7 @@ static struct {
 	u64 live_pkts, drops, bytes;
 	struct counters c_warm, c_end;
 	struct lat lat_rr, lat_ow;
+	FILE *lat_out;
 	struct trace_row *trace;
 	size_t ntrace;
 	struct pkt *pfree;
@@ -298,6 +301,9 @@ static void lat_add(struct lat *l, u64 origin, u64 ns)
 {
 	if (!in_window(origin))
 		return;
+	if (S.lat_out)
+		fprintf(S.lat_out, "%s,%llu,%llu\n", l->kind,
+			(unsigned long long)origin, (unsigned long long)ns);
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 4096;
 		l->v = realloc(l->v, l->cap * sizeof(*l->v));
@@ -1859,6 +1865,8 @@ static const struct opt opts[] = {
 	{ "off_us", &P.off_us, NULL, "onoff: off period (us)" },
 	{ "trace", NULL, &P.trace, "trace: CSV file t_ns,bytes,dir" },
 	{ "out", NULL, &P.out, "append the CSV row to this file" },
+	{ "lat_out", NULL, &P.lat_out,
+	  "write every latency sample (kind,t_ns,lat_ns) to this CSV file" },
 	{ "header", &P.header, NULL, "1: print the CSV header first" },
 	{ "verbose", &P.verbose, NULL, "1: per-lever counters on stderr" },
 };
@@ -2069,6 +2077,14 @@ int main(int argc, char **argv)
 	levers_setup();
 	rng_seed(P.seed);
 	S.d0.name = "dom0";
+	S.lat_rr.kind = "rr";
+	S.lat_ow.kind = "oneway";
+	if (P.lat_out) {
+		S.lat_out = fopen(P.lat_out, "w");
+		if (!S.lat_out)
+			die("%s: %s", P.lat_out, strerror(errno));
+		fputs("kind,t_ns,lat_ns\n", S.lat_out);
+	}
 	S.warm = P.warm_us * 1000;
 	S.end = P.dur_us * 1000;
 	workload_setup();
@@ -2094,6 +2110,8 @@ int main(int argc, char **argv)
 		owed += S.v[i].nb_tx_p.owed + S.v[i].nb_txc_p.owed +
 			S.v[i].nf_tx_p.owed;
 	report(S.live_pkts, owed);
+	if (S.lat_out && fclose(S.lat_out))
+		die("%s: %s", P.lat_out, strerror(errno));
 	if (P.verbose) {
 		for (i = 0; i < S.nvif; i++) {
 			dump_lever("vif rx ", i, &S.v[i].nb_rx);
