@@ -116,6 +116,16 @@ def main():
     ok(0 < f(po, "p50_us") < 30 and f(po, "lat_n") > 30,
        "one-way latency at low load is a few us", po)
 
+    # wake_preempt: dom0's guest-RX kthread of the request/response vif
+    # preempts the bulk vif's (CFS wake-up preemption of a sleeper)
+    alone = run("workload=rr", "seed=3", *SHORT)
+    fifo = run("workload=mixed", "seed=3", "wake_preempt=0", *SHORT)
+    cfs = run("workload=mixed", "seed=3", *SHORT)
+    ok(f(cfs, "p50_us") < 1.5 * f(alone, "p50_us") < f(fifo, "p50_us"),
+       "a woken kthread preempts the bulk vif's: mixed rr p50 near rr alone",
+       f"rr alone {alone['p50_us']}, mixed {cfs['p50_us']}, "
+       f"wake_preempt=0 {fifo['p50_us']}")
+
     # lat_out: every sample the percentiles come from, nothing else
     lo = os.path.join(a.tmp, "lat.csv")
     m = run("workload=mixed", "policy=adaptive", "seed=1", f"lat_out={lo}",

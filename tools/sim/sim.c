@@ -343,6 +343,14 @@ static bool item_is_task(const struct item *it)
 	return it->type == IT_APP || it->type == IT_NB_RXK;
 }
 
+/* A task's CFS vruntime: the time it ran, plus the sleeper placement. */
+static u64 *task_vr(const struct item *it)
+{
+	struct vif *v = it->obj;
+
+	return it->type == IT_APP ? &v->app_vr : &v->rxk_vr;
+}
+
 /* Queue @it ahead of the first task waiting on @d. */
 static void dom_insert_before_tasks(struct dom *d, struct item *it)
 {
@@ -356,6 +364,41 @@ static void dom_insert_before_tasks(struct dom *d, struct item *it)
 		d->tail = it;
 }
 
+/* wake_preempt: queue task @t ahead of the first task with a larger vruntime. */
+static void dom_insert_task(struct dom *d, struct item *t)
+{
+	struct item **pp = &d->head;
+
+	while (*pp && !(item_is_task(*pp) && *task_vr(*pp) > *task_vr(t)))
+		pp = &(*pp)->next;
+	t->next = *pp;
+	*pp = t;
+	if (!t->next)
+		d->tail = t;
+}
+
+/*
+ * wake_preempt: CFS's min_vruntime, the smaller of the running task's
+ * and the first waiting task's vruntime, never going back.
+ */
+static void dom_update_min_vr(struct dom *d)
+{
+	const struct item *it;
+	u64 m = UINT64_MAX;
+
+	if (d->run && item_is_task(d->run))
+		m = *task_vr(d->run);
+	for (it = d->head; it; it = it->next)
+		if (item_is_task(it)) {
+			if (*task_vr(it) < m)
+				m = *task_vr(it);
+			break;
+		}
+	if (m != UINT64_MAX && m > d->min_vr)
+		d->min_vr = m;
+}
+
+
 static void dom_enqueue(struct dom *d, struct item *it)
 {
 	/* softirq_first: softirq work (NAPI polls, repolls, timers) runs
@@ -368,6 +411,8 @@ static void dom_enqueue(struct dom *d, struct item *it)
 	if (C.softirq_first && !item_is_task(it) &&
 	    (!d->task_wait || S.now + 1 - d->task_wait < SIM_SOFTIRQ_NS)) {
 		dom_insert_before_tasks(d, it);
+	} else if (C.wake_preempt && item_is_task(it)) {
+		dom_insert_task(d, it);
 	} else {
 		it->next = NULL;
 		if (d->tail)
@@ -380,6 +425,27 @@ static void dom_enqueue(struct dom *d, struct item *it)
 		d->active = true;
 		ev_push(S.now, EV_STEP, d, 0);
 	}
+}
+
+/*
+ * Wake task @t on @d (place_entity() and check_preempt_wakeup()): a
+ * sleeper's vruntime is at least min_vruntime less the sleeper credit,
+ * and it preempts a running task whose vruntime is more than the
+ * wakeup granularity ahead of its own. With wake_preempt=0 it just queues.
+ */
+static void dom_wake_task(struct dom *d, struct item *t)
+{
+	u64 *vr = task_vr(t);
+
+	if (C.wake_preempt) {
+		dom_update_min_vr(d);
+		if (d->min_vr > SIM_SLEEPER_NS && *vr < d->min_vr - SIM_SLEEPER_NS)
+			*vr = d->min_vr - SIM_SLEEPER_NS;
+		if (d->run && item_is_task(d->run) &&
+		    *task_vr(d->run) > *vr + SIM_WAKEUP_GRAN_NS)
+			d->resched = true;
+	}
+	dom_enqueue(d, t);
 }
 
 static void dom_enqueue_head(struct dom *d, struct item *it)
@@ -408,6 +474,7 @@ static void dom_task_started(struct dom *d)
 	struct item *it;
 
 	d->task_wait = 0;
+	d->resched = false;
 	for (it = d->head; it; it = it->next)
 		if (item_is_task(it)) {
 			d->task_wait = S.now + 1;
@@ -430,6 +497,14 @@ static void dom_advance(struct dom *d)
 			dom_requeue_task(d, d->run);
 			d->run = NULL;
 		}
+		/* wake_preempt: a woken task takes over between two steps */
+		if (d->run && d->resched && item_is_task(d->run)) {
+			d->resched = false;
+			dom_insert_task(d, d->run);
+			if (!d->task_wait)
+				d->task_wait = S.now + 1;
+			d->run = NULL;
+		}
 		if (!d->run) {
 			d->run = d->head;
 			if (!d->run) {
@@ -445,6 +520,8 @@ static void dom_advance(struct dom *d)
 		r = item_step(d, d->run);
 		if (r > 0) {
 			d->busy_ns += r;
+			if (item_is_task(d->run))
+				*task_vr(d->run) += r;
 			ev_push(S.now + r, EV_STEP, d, 0);
 			return;
 		}
@@ -792,7 +869,7 @@ static void nb_kick(struct vif *v)
 	if (v->rxk || !nb_rx_slots(v))
 		return;
 	v->rxk = true;
-	dom_enqueue(&S.d0, item_new(IT_NB_RXK, v));
+	dom_wake_task(&S.d0, item_new(IT_NB_RXK, v));
 }
 
 /*
@@ -1013,7 +1090,7 @@ static void app_schedule(struct vif *v)
 	if (v->app)
 		return;
 	v->app = true;
-	dom_enqueue(v->g, item_new(IT_APP, v));
+	dom_wake_task(v->g, item_new(IT_APP, v));
 }
 
 static void gq_add(struct vif *v, struct pkt *p)

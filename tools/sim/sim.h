@@ -101,6 +101,8 @@ struct dom {
 	struct item *head, *tail, *run;
 	bool active;		/* running an item or a step is scheduled */
 	u64 task_wait;		/* since when a task waits for the vCPU (0: none) */
+	u64 min_vr;		/* wake_preempt: CFS min_vruntime */
+	bool resched;		/* wake_preempt: a woken task preempts the running one */
 	u64 busy_ns;
 	u64 hcalls;
 };
@@ -162,12 +164,14 @@ struct vif {
 	u32 rx_dist;
 	u32 nb_weight;
 	bool nb_napi, rxk;
+	u64 rxk_vr;			/* the guest-RX kthread's vruntime (ns) */
 	u64 nb_rx_bytes, nb_tx_bytes;	/* bytes for the levers' accounting */
 	struct pktq rxq;		/* rx_queue: from the NIC, to the guest */
 	/* netfront */
 	u32 nf_weight;
 	u32 rx_rsp_unconsumed;
 	bool nf_napi, app, nettx, tx_stopped;
+	u64 app_vr;			/* the application's vruntime (ns) */
 	struct pktq gq;			/* qdisc: to send */
 	struct pktq sock;		/* received, for the application */
 	struct pktq apptx;		/* written by the application */

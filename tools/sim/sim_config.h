@@ -50,6 +50,7 @@
 	X(nic_usecs,		0,	"physical NIC rx-usecs (interrupt delay after first frame)") \
 	X(irq_preempt,		1,	"1: irq handlers run on delivery (cost still queued, first)") \
 	X(softirq_first,	1,	"1: softirq items (NAPI polls, timers) queue ahead of tasks (app, kthread)") \
+	X(wake_preempt,		1,	"1: tasks wait in CFS vruntime order; a woken task preempts a running one ahead of it by the wakeup granularity") \
 	X(poll_batch,		1,	"1: a poll pays for its batch first, then delivers it (Linux: netfront hands a poll's frames to the stack at its end, netback submits after one grant-copy batch)")
 
 /* Ring and queue geometry (stock Linux values). */
@@ -60,6 +61,8 @@
 #define SIM_NIC_QLEN		1024U	/* physical NIC rx ring */
 #define SIM_RXQ_MAX		1024U	/* netback rx_queue + bridge qdisc, pkts */
 #define SIM_SOFTIRQ_NS		2000000ULL /* MAX_SOFTIRQ_TIME: then ksoftirqd */
+#define SIM_WAKEUP_GRAN_NS	1000000ULL /* sysctl_sched_wakeup_granularity, 1 CPU */
+#define SIM_SLEEPER_NS		3000000ULL /* sleeper credit: sched_latency / 2 */
 #define SIM_GQ_MAX		1000U	/* guest qdisc (txqueuelen) */
 #define SIM_PAGE		4096U
 #define SIM_JIFFY_NS		4000000ULL	/* HZ=250 (Debian) */
