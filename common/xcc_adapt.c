@@ -26,7 +26,9 @@
  *           or half the cap (a probe that fails costs little), at least
  *           two frame intervals. It is kept (HOLD) only if
  *           the rate stayed within 10% of the reference and frames per
- *           event at least doubled (or reached the target); otherwise
+ *           event at least doubled (or reached the target, and grew by
+ *           a quarter: events that carry the target already, such as
+ *           GSO packets of 16 ring slots, gain nothing); otherwise
  *           back to MEASURE, and the next probe waits twice as long as
  *           the last (up to XCC_AD_BACKOFF_MAX windows). A flow that
  *           never gains pays for one short window, ever more rarely.
@@ -213,6 +215,7 @@ static void xcc_adapt_decide(struct xcc_ctl *c, u32 rate, u32 batch16)
 	case XCC_AD_PROBE:
 		if (xcc_adapt_below(rate, a->ref_rate, 10) ||
 		    batch16 < XCC_AD_KEEP_BATCH16 ||
+		    (u64)batch16 * 4 < (u64)a->ref_batch16 * 5 ||
 		    ((u64)batch16 < 2ULL * a->ref_batch16 &&
 		     batch16 < XCC_AD_TARGET * 16)) {
 			xcc_adapt_retreat(c);

@@ -549,6 +549,29 @@ static void test_adaptive_ratchet(void)
 	      held);
 }
 
+/*
+ * Events that already carry the 16 frames a probe aims at (a GSO packet takes
+ * 16 ring slots) and come further apart than any probe: a delay merges
+ * nothing, so a probe must not be kept for reaching the target.
+ */
+static void test_adaptive_no_gain(void)
+{
+	struct xcc_params p = PA(XCC_ADAPT_OURS);
+	struct xcc_ctl c;
+	int i, held = 0;
+	u64 t = 1000;
+
+	xcc_ctl_init(&c, &p);
+	for (i = 0; i < 20000; i++) {
+		t += 52000;	/* open loop: 64 KiB at 10 Gbit/s */
+		held += c.usecs > 0;
+		poll_done(&c, 16, t);
+	}
+	CHECK(held * 100 < 20000,
+	      "events of 16 frames that a delay cannot merge: %d of 20000 held (< 1%%)",
+	      held);
+}
+
 static void test_adaptive_late(void)
 {
 	struct xcc_params p = PA(XCC_ADAPT_OURS);
@@ -665,6 +688,7 @@ int main(void)
 	test_adaptive();
 	test_adaptive_budget();
 	test_adaptive_ratchet();
+	test_adaptive_no_gain();
 	test_weight();
 	test_adaptive_late();
 	test_dim();
