@@ -45,8 +45,9 @@ const char *xcc_params_check(const struct xcc_params *p, u32 max_usecs)
  * xcc_params_policy() - the policy that settings select
  * @p: validated settings
  *
- * Return: %XCC_POLICY_OFF when no delay is configured, else
- * %XCC_POLICY_STATIC.
+ * Return: %XCC_POLICY_DIM or %XCC_POLICY_ADAPTIVE when an adaptive
+ * policy chooses the settings, else %XCC_POLICY_OFF when no delay is
+ * configured and %XCC_POLICY_STATIC when one is.
  */
 enum xcc_policy xcc_params_policy(const struct xcc_params *p)
 {
