@@ -887,40 +887,62 @@ static int xcc_dev_store(struct net_device *dev, const struct xcc_params *rx,
 	return 0;
 }
 
-static ssize_t xcc_attr_store(struct device *d, struct device_attribute *attr,
-			      const char *buf, size_t len)
+/*
+ * Store @val into a copy of the device's settings, on the side(s) @a
+ * names, with @edit; check and apply the copy under RTNL.
+ */
+static ssize_t xcc_attr_commit(struct device *d, const struct xcc_attr *a,
+			       void (*edit)(struct xcc_params *p,
+					    enum xcc_attr_field f, u32 val),
+			       u32 val, size_t len)
 {
-	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
 	struct net_device *dev = to_net_dev(d);
 	struct xcc_params rx, tx;
 	struct xcc_dev *x;
-	u32 val;
 	int err;
 
-	err = kstrtou32(buf, 0, &val);
-	if (err)
-		return err;
 	if (!rtnl_trylock())
 		return restart_syscall();
 	x = xcc_drv_dev(dev);
 	rx = x->rx;
 	tx = x->tx;
 	if (a->side != XCC_TX)
-		*xcc_field(&rx, a->field) = val;
+		edit(&rx, a->field, val);
 	if (a->side != XCC_RX)
-		*xcc_field(&tx, a->field) = val;
+		edit(&tx, a->field, val);
 	err = xcc_dev_store(dev, &rx, &tx);
 	rtnl_unlock();
 	return err ? err : len;
 }
 
-#define XCC_ATTR(_name, _side, _field)					\
+static void xcc_edit_field(struct xcc_params *p, enum xcc_attr_field f,
+			   u32 val)
+{
+	*xcc_field(p, f) = val;
+}
+
+static ssize_t xcc_attr_store(struct device *d, struct device_attribute *attr,
+			      const char *buf, size_t len)
+{
+	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
+	u32 val;
+	int err;
+
+	err = kstrtou32(buf, 0, &val);
+	if (err)
+		return err;
+	return xcc_attr_commit(d, a, xcc_edit_field, val, len);
+}
+
+#define XCC_ATTR_RW(_name, _side, _field, _show, _store)		\
 	static struct xcc_attr xcc_attr_##_name = {			\
-		.attr = __ATTR(_name, 0644, xcc_attr_show,		\
-			       xcc_attr_store),				\
+		.attr = __ATTR(_name, 0644, _show, _store),		\
 		.side = _side,						\
 		.field = _field,					\
 	}
+
+#define XCC_ATTR(_name, _side, _field)					\
+	XCC_ATTR_RW(_name, _side, _field, xcc_attr_show, xcc_attr_store)
 
 XCC_ATTR(rx_usecs, XCC_RX, XCC_F_USECS);
 XCC_ATTR(rx_frames, XCC_RX, XCC_F_FRAMES);
@@ -952,29 +974,25 @@ static ssize_t xcc_policy_show(struct device *d, struct device_attribute *attr,
 	return sysfs_emit(buf, "%s\n", xcc_policy_names[xcc_params_policy(&p)]);
 }
 
+static void xcc_edit_adapt(struct xcc_params *p, enum xcc_attr_field f,
+			   u32 adapt)
+{
+	p->adapt = adapt;
+}
+
 /* "off" and "static" both select static settings (usecs decides which). */
 static ssize_t xcc_policy_store(struct device *d, struct device_attribute *attr,
 				const char *buf, size_t len)
 {
 	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
-	struct net_device *dev = to_net_dev(d);
-	struct xcc_params rx, tx, *p;
-	int adapt, err;
+	int adapt;
 
 	adapt = sysfs_match_string(xcc_adapt_names, buf);
 	if (adapt < 0 && sysfs_streq(buf, "off"))
 		adapt = XCC_ADAPT_NONE;
 	if (adapt < 0)
 		return -EINVAL;
-	if (!rtnl_trylock())
-		return restart_syscall();
-	rx = xcc_drv_dev(dev)->rx;
-	tx = xcc_drv_dev(dev)->tx;
-	p = a->side == XCC_TX ? &tx : &rx;
-	p->adapt = adapt;
-	err = xcc_dev_store(dev, &rx, &tx);
-	rtnl_unlock();
-	return err ? err : len;
+	return xcc_attr_commit(d, a, xcc_edit_adapt, adapt, len);
 }
 
 /* adaptive_rx/adaptive_tx: ethtool's adaptive-rx/tx, as 0/1. */
@@ -988,51 +1006,33 @@ static ssize_t xcc_adaptive_show(struct device *d, struct device_attribute *attr
 	return sysfs_emit(buf, "%d\n", READ_ONCE(p->adapt) != XCC_ADAPT_NONE);
 }
 
+/* Switching on keeps an adaptive policy already chosen (dim). */
+static void xcc_edit_adaptive(struct xcc_params *p, enum xcc_attr_field f,
+			      u32 on)
+{
+	if (!on)
+		p->adapt = XCC_ADAPT_NONE;
+	else if (p->adapt == XCC_ADAPT_NONE)
+		p->adapt = XCC_ADAPT_OURS;
+}
+
 static ssize_t xcc_adaptive_store(struct device *d, struct device_attribute *attr,
 				  const char *buf, size_t len)
 {
 	const struct xcc_attr *a = container_of(attr, struct xcc_attr, attr);
-	struct net_device *dev = to_net_dev(d);
-	struct xcc_params rx, tx, *p;
 	bool on;
 	int err;
 
 	err = kstrtobool(buf, &on);
 	if (err)
 		return err;
-	if (!rtnl_trylock())
-		return restart_syscall();
-	rx = xcc_drv_dev(dev)->rx;
-	tx = xcc_drv_dev(dev)->tx;
-	p = a->side == XCC_TX ? &tx : &rx;
-	if (!on)
-		p->adapt = XCC_ADAPT_NONE;
-	else if (p->adapt == XCC_ADAPT_NONE)
-		p->adapt = XCC_ADAPT_OURS;
-	err = xcc_dev_store(dev, &rx, &tx);
-	rtnl_unlock();
-	return err ? err : len;
+	return xcc_attr_commit(d, a, xcc_edit_adaptive, on, len);
 }
 
-static struct xcc_attr xcc_attr_adaptive_rx = {
-	.attr = __ATTR(adaptive_rx, 0644, xcc_adaptive_show, xcc_adaptive_store),
-	.side = XCC_RX,
-};
-
-static struct xcc_attr xcc_attr_adaptive_tx = {
-	.attr = __ATTR(adaptive_tx, 0644, xcc_adaptive_show, xcc_adaptive_store),
-	.side = XCC_TX,
-};
-
-static struct xcc_attr xcc_attr_rx_policy = {
-	.attr = __ATTR(rx_policy, 0644, xcc_policy_show, xcc_policy_store),
-	.side = XCC_RX,
-};
-
-static struct xcc_attr xcc_attr_tx_policy = {
-	.attr = __ATTR(tx_policy, 0644, xcc_policy_show, xcc_policy_store),
-	.side = XCC_TX,
-};
+XCC_ATTR_RW(adaptive_rx, XCC_RX, 0, xcc_adaptive_show, xcc_adaptive_store);
+XCC_ATTR_RW(adaptive_tx, XCC_TX, 0, xcc_adaptive_show, xcc_adaptive_store);
+XCC_ATTR_RW(rx_policy, XCC_RX, 0, xcc_policy_show, xcc_policy_store);
+XCC_ATTR_RW(tx_policy, XCC_TX, 0, xcc_policy_show, xcc_policy_store);
 
 static struct attribute *xcc_sysfs_attrs[] = {
 	&xcc_attr_rx_usecs.attr.attr,

@@ -199,6 +199,22 @@ else
 		echo "$w" > "$SYS/weight" 2>/dev/null || fail "write weight=$w refused"
 		[ "$(sysget weight)" = "$w" ] || fail "weight: wrote $w, read '$(sysget weight)'"
 	done
+	# the policy attributes: dim stays dim when adaptive_rx is set again,
+	# switching off returns to the configured static settings
+	echo dim > "$SYS/rx_policy" 2>/dev/null || fail "write rx_policy=dim refused"
+	echo 1 > "$SYS/adaptive_rx" 2>/dev/null || fail "write adaptive_rx=1 refused"
+	[ "$(sysget rx_policy)" = dim ] || fail "rx_policy is '$(sysget rx_policy)' after dim, then adaptive_rx=1"
+	[ "$(sysget adaptive_rx)" = 1 ] || fail "adaptive_rx is '$(sysget adaptive_rx)' with rx_policy dim"
+	echo adaptive > "$SYS/tx_policy" 2>/dev/null || fail "write tx_policy=adaptive refused"
+	a=$(ethtool -c "$DEV" | sed -n 's/^Adaptive RX:.*TX: *\([a-z]*\).*/\1/p')
+	[ "$a" = on ] && [ "$(sysget adaptive_tx)" = 1 ] ||
+		fail "tx_policy=adaptive: ethtool adaptive-tx '$a', adaptive_tx '$(sysget adaptive_tx)'"
+	echo 0 > "$SYS/adaptive_rx" 2>/dev/null || fail "write adaptive_rx=0 refused"
+	echo off > "$SYS/tx_policy" 2>/dev/null || fail "write tx_policy=off refused"
+	[ "$(sysget rx_policy)" = static ] && [ "$(sysget rx_usecs)" = 321 ] ||
+		fail "after adaptive_rx=0: rx_policy '$(sysget rx_policy)', rx_usecs '$(sysget rx_usecs)' (want static, 321)"
+	[ "$(sysget tx_policy)" = static ] && [ "$(get tx-frames)" = 16 ] ||
+		fail "after tx_policy=off: tx_policy '$(sysget tx_policy)', tx-frames '$(get tx-frames)' (want static, 16)"
 fi
 reset
 sub "sysfs coalesce group agrees with ethtool"
@@ -206,7 +222,8 @@ sub "sysfs coalesce group agrees with ethtool"
 if [ -d "$SYS" ]; then
 	echo 9 > "$SYS/rx_usecs"
 	for p in "rx_usecs $((MAX + 1))" "tx_usecs $((MAX + 1))" "rx_frames $((FMAX + 1))" "tx_frames 100000" \
-		"weight 0" "weight 65" "adaptive_rx 2" "adaptive_tx 7" "rx_usecs -1" "rx_usecs abc"; do
+		"weight 0" "weight 65" "adaptive_rx 2" "adaptive_tx 7" "rx_usecs -1" "rx_usecs abc" \
+		"rx_policy bogus" "tx_policy 1"; do
 		a=${p%% *}; v=${p#* }
 		before=$(sysget "$a"); bstate=$(state)
 		if (echo "$v" > "$SYS/$a") 2>/dev/null; then
