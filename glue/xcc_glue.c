@@ -243,10 +243,23 @@ static u64 xcc_chan_decision(const struct xcc_chan *ch)
 	return XCC_DECISION(ch->ctl.usecs, ch->ctl.frames, xcc_chan_phase(ch));
 }
 
-/* Trace the lever's decision if it changed since @before. */
+/* Not a decision: tracing was off when the cycle began. */
+#define XCC_DECISION_NONE	U64_MAX
+
+/* The decision before a cycle, noted only while the tracepoint is on. */
+static u64 xcc_chan_before(const struct xcc_chan *ch)
+{
+	return trace_xcc_decision_enabled() ? xcc_chan_decision(ch) :
+					      XCC_DECISION_NONE;
+}
+
+/*
+ * Trace the lever's decision if it changed since @before. A cycle that
+ * began before tracing was switched on traces nothing.
+ */
 static void xcc_chan_decided(const struct xcc_chan *ch, u64 before)
 {
-	if (trace_xcc_decision_enabled() && xcc_chan_decision(ch) != before)
+	if (before != XCC_DECISION_NONE && xcc_chan_decision(ch) != before)
 		trace_xcc_decision(ch, before);
 }
 
@@ -267,7 +280,7 @@ void xcc_chan_sync(struct xcc_chan *ch)
 	late = READ_ONCE(ch->late) ? xchg(&ch->late, 0) : 0;
 	if (gen == ch->gen && !late)
 		return;
-	before = xcc_chan_decision(ch);
+	before = xcc_chan_before(ch);
 	if (gen != ch->gen) {
 		xcc_chan_requested(ch, &p);
 		ch->gen = gen;
@@ -376,7 +389,7 @@ bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed, u32 bytes)
 	u64 before;
 
 	if (xcc_chan_quiet(ch)) {
-		before = xcc_chan_decision(ch);
+		before = xcc_chan_before(ch);
 		v = xcc_prod_push(&ch->prod, &ch->ctl, new_prod, crossed, bytes,
 				  xcc_chan_now(ch, new_prod - ch->prod.prod, true));
 		xcc_chan_decided(ch, before);
@@ -384,7 +397,7 @@ bool xcc_chan_push(struct xcc_chan *ch, u32 new_prod, bool crossed, u32 bytes)
 	}
 	spin_lock_irqsave(&ch->lock, flags);
 	xcc_chan_sync(ch);
-	before = xcc_chan_decision(ch);
+	before = xcc_chan_before(ch);
 	v = xcc_prod_push(&ch->prod, &ch->ctl, new_prod, crossed, bytes,
 			  xcc_chan_now(ch, new_prod - ch->prod.prod, true));
 	xcc_chan_decided(ch, before);
@@ -411,7 +424,7 @@ bool xcc_chan_expire(struct xcc_chan *ch, const u32 *event)
 	u64 before;
 
 	spin_lock_irqsave(&ch->lock, flags);
-	before = xcc_chan_decision(ch);
+	before = xcc_chan_before(ch);
 	/* Our producer index was published before this point (and fenced
 	 * by the push); read the event the peer wrote after it.
 	 */
@@ -457,7 +470,7 @@ enum xcc_rearm xcc_chan_complete(struct xcc_chan *ch, u32 work, u32 bytes)
 	u64 before;
 
 	xcc_chan_sync(ch);
-	before = xcc_chan_decision(ch);
+	before = xcc_chan_before(ch);
 	r = xcc_cons_complete(&ch->ctl, work, bytes,
 			      xcc_chan_now(ch, work, work > 0));
 	xcc_chan_decided(ch, before);
