@@ -398,7 +398,6 @@ static void dom_update_min_vr(struct dom *d)
 		d->min_vr = m;
 }
 
-
 static void dom_enqueue(struct dom *d, struct item *it)
 {
 	/* softirq_first: softirq work (NAPI polls, repolls, timers) runs
