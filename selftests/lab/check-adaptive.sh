@@ -136,13 +136,17 @@ udp_point "adaptive-h$HIGH" rx; a_grx=$(guest_rx_irq_per_pkt g1)
 udp_point "adaptive-h$HIGH" tx; a_d0=$(dom0_irq_per_pkt g1)
 tap_diag "adaptive, usecs-high $HIGH: UDP rx guest irq/pkt $a_grx, UDP tx dom0 irq/pkt $a_d0"
 lowered "adaptive lowers the guest's RX interrupts per packet (UDP stream dom0->guest)" "$a_grx" "$d_grx"
-# guest->dom0, dom0 already takes one interrupt per ~15 packets with the
-# defaults (its NAPI poll keeps up with the emulated guest): no room to
-# lower, but the controller must not make it worse
-if fcmp "$a_d0" "<=" "$(awk -v d="$d_d0" 'BEGIN { print d * 1.10 }')"; then
-	tap_ok "adaptive does not raise dom0's interrupts per packet (UDP stream guest->dom0: $a_d0 vs $d_d0)"
+# guest->dom0, dom0 already takes one interrupt per 15-30 packets with
+# the defaults (its NAPI poll keeps up with the emulated guest): no room
+# to lower, but the controller must not add events. The figure has two
+# modes a factor two apart, whatever the settings (0.034 or 0.068 in 11
+# boots, both seen with the defaults and with adaptive, sometimes one of
+# each in the same boot), so the bound is 2.5x: it allows the mode switch
+# and catches a lever that adds events (one per packet would read ~1).
+if fcmp "$a_d0" "<=" "$(awk -v d="$d_d0" 'BEGIN { print d * 2.5 }')"; then
+	tap_ok "adaptive adds no dom0 interrupts (UDP stream guest->dom0: $a_d0 vs $d_d0 per packet, bound 2.5x)"
 else
-	tap_fail "adaptive does not raise dom0's interrupts per packet (UDP stream guest->dom0)" "$a_d0 vs $d_d0 with defaults"
+	tap_fail "adaptive adds no dom0 interrupts (UDP stream guest->dom0)" "$a_d0 vs $d_d0 per packet with defaults (bound 2.5x)"
 fi
 if ethtool -S "$vif" | grep -q '^ *q0_rx_timer_late_ns:' &&
 	ethtool -c "$vif" | grep -q "^rx-usecs-high: *$HIGH"; then
