@@ -528,7 +528,7 @@ u32 xcc_chan_batch(struct xcc_chan *ch, u32 work)
 static const char * const xcc_stat_names[XCC_CHAN_NSTATS] = {
 	"notify_sent", "notify_deferred", "notify_saved", "timer_flush",
 	"frame_hits", "spurious_avoided", "cycles", "frames", "events",
-	"cur_usecs", "cur_frames", "weight", "timer_late_ns",
+	"cur_usecs", "cur_frames", "weight", "timer_late_ns", "bytes",
 };
 
 /**
@@ -568,6 +568,7 @@ void xcc_chan_stats(u64 **data, const struct xcc_chan *ch)
 	d[10] = READ_ONCE(ch->ctl.frames);
 	d[11] = READ_ONCE(ch->ctl.weight);
 	d[12] = READ_ONCE(ch->ctl.late_ns);
+	d[13] = READ_ONCE(ch->ctl.bytes);
 	*data = d + XCC_CHAN_NSTATS;
 }
 

@@ -96,7 +96,7 @@ static inline u8 xcc_chan_phase(const struct xcc_chan *ch)
 #define XCC_DECISION_FRAMES(d)	((u32)((d) >> 32) & 0xffffff)
 #define XCC_DECISION_PHASE(d)	((u8)((d) >> 56))
 
-#define XCC_CHAN_NSTATS 13
+#define XCC_CHAN_NSTATS 14
 
 void xcc_dev_init(struct xcc_dev *d);
 void xcc_chan_init(struct xcc_chan *ch, const struct xcc_params *p,

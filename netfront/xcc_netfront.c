@@ -122,6 +122,8 @@ void xcc_nf_queue_init(struct xcc_nf_queue *x, struct net_device *dev,
 	x->tx_irq = tx_irq;
 	x->rx_irq = rx_irq;
 	x->tx_lock = tx_lock;
+	x->rx_bytes = 0;
+	x->tx_bytes = 0;
 }
 
 static void xcc_nf_flush(struct xcc_nf_queue *x)
@@ -176,6 +178,25 @@ void xcc_nf_rx_stop(struct xcc_nf_queue *x)
 /* ---- datapath -------------------------------------------------------- */
 
 /**
+ * xcc_nf_rx_count() - count the bytes of a poll's frames
+ * @x: the queue's controller state, in its NAPI poll
+ * @rxq: the frames the poll is about to hand to the stack
+ *
+ * Only the DIM-style policy compares bytes; under the others the walk
+ * is skipped and the lever is told 0 (unknown).
+ */
+void xcc_nf_rx_count(struct xcc_nf_queue *x, struct sk_buff_head *rxq)
+{
+	struct sk_buff *skb;
+	u32 bytes = 0;
+
+	if (READ_ONCE(x->rx.ctl.params.adapt) == XCC_ADAPT_DIM)
+		skb_queue_walk(rxq, skb)
+			bytes += skb->len;
+	x->rx_bytes = bytes;
+}
+
+/**
  * xcc_nf_rx_poll() - an RX poll ends
  * @x: the queue's controller state, in its NAPI poll
  * @work_done: frames the poll handled
@@ -211,7 +232,7 @@ int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
 	u32 dist = 1;
 	int more;
 
-	r = xcc_chan_complete(ch, work_done, 0);
+	r = xcc_chan_complete(ch, work_done, x->rx_bytes);
 	WRITE_ONCE(x->napi->weight, ch->ctl.weight);
 	switch (r) {
 	case XCC_REARM_LATER:
@@ -239,6 +260,7 @@ int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
 /**
  * xcc_nf_tx_hold() - may this transmit leave its requests unpushed?
  * @x: the queue's controller state, under tx_lock
+ * @len: the packet's bytes, counted towards the next push
  * @slot_available: the ring can take another packet after this one
  *
  * While the lever holds notifications (a delay in effect, static or
@@ -249,8 +271,10 @@ int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
  *
  * Return: true to skip the push of this packet's requests.
  */
-bool xcc_nf_tx_hold(struct xcc_nf_queue *x, bool slot_available)
+bool xcc_nf_tx_hold(struct xcc_nf_queue *x, unsigned int len,
+		    bool slot_available)
 {
+	x->tx_bytes += len;
 	return slot_available && netdev_xmit_more() && READ_ONCE(x->tx.ctl.usecs);
 }
 
@@ -265,9 +289,12 @@ bool xcc_nf_tx_hold(struct xcc_nf_queue *x, bool slot_available)
  */
 bool xcc_nf_tx_push(struct xcc_nf_queue *x, int notify)
 {
+	u32 bytes = x->tx_bytes;
+
+	x->tx_bytes = 0;
 	if (*x->tx_irq == *x->rx_irq)
 		return notify;
-	return xcc_chan_push(&x->tx, x->tx_ring->req_prod_pvt, notify, 0);
+	return xcc_chan_push(&x->tx, x->tx_ring->req_prod_pvt, notify, bytes);
 }
 
 /* ---- ethtool ---------------------------------------------------------- */

@@ -31,6 +31,9 @@
  * @tx_irq: where the driver keeps the TX irq number
  * @rx_irq: where the driver keeps the RX irq number
  * @tx_lock: the driver's lock around TX request production
+ * @rx_bytes: bytes in the current RX poll's frames (0: not counted)
+ * @tx_bytes: bytes of the packets queued since the last TX push, under
+ *	@tx_lock
  */
 struct xcc_nf_queue {
 	struct xcc_chan rx;
@@ -41,6 +44,8 @@ struct xcc_nf_queue {
 	unsigned int *tx_irq;
 	unsigned int *rx_irq;
 	spinlock_t *tx_lock;	/* the driver's, not ours */
+	u32 rx_bytes;
+	u32 tx_bytes;
 };
 
 void xcc_nf_queue_init(struct xcc_nf_queue *x, struct net_device *dev,
@@ -53,9 +58,11 @@ void xcc_nf_queue_down(struct xcc_nf_queue *x);
 void xcc_nf_tx_stop(struct xcc_nf_queue *x);
 void xcc_nf_rx_stop(struct xcc_nf_queue *x);
 
+void xcc_nf_rx_count(struct xcc_nf_queue *x, struct sk_buff_head *rxq);
 void xcc_nf_rx_poll(struct xcc_nf_queue *x, int work_done, int budget);
 int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done);
-bool xcc_nf_tx_hold(struct xcc_nf_queue *x, bool slot_available);
+bool xcc_nf_tx_hold(struct xcc_nf_queue *x, unsigned int len,
+		    bool slot_available);
 bool xcc_nf_tx_push(struct xcc_nf_queue *x, int notify);
 
 void xcc_nf_sysfs_add(struct net_device *dev);

@@ -196,5 +196,26 @@ else
 	tap_fail "adaptive off: dom0's NAPI weight back to 64" "NAPI weight '$nw'"
 fi
 
+# The DIM-style policy compares bytes first: netfront counts the bytes of
+# every transmitted packet, and of an RX poll's frames while that policy
+# is in effect
+g_bytes() { # g_bytes FILE: the guest's q0 rx and tx byte counters
+	g_run g1 "ethtool -S eth0 | awk '/q0_rx_bytes:/ { r = \$2 } /q0_tx_bytes:/ { t = \$2 } END { print r, t }'" > "$1"
+}
+g_bytes /tmp/g-bytes-0.txt
+g_run g1 "for s in rx tx; do echo dim > /sys/class/net/eth0/coalesce/\${s}_policy; done" > /dev/null
+for dir in rx tx; do
+	g_run g1 "ncl_iperf $dir 1 520${G_IDX[g1]} tcp 1 0" > /dev/null
+done
+g_bytes /tmp/g-bytes-1.txt
+g_run g1 "for s in rx tx; do echo off > /sys/class/net/eth0/coalesce/\${s}_policy; done" > /dev/null
+read -r rx0 tx0 < <(tail -1 /tmp/g-bytes-0.txt)
+read -r rx1 tx1 < <(tail -1 /tmp/g-bytes-1.txt)
+if [ -n "$rx1" ] && [ -n "$tx1" ] && [ "$rx1" -gt "${rx0:-0}" ] && [ "$tx1" -gt "${tx0:-0}" ]; then
+	tap_ok "netfront counts bytes for the DIM-style policy (eth0 q0 rx +$((rx1 - rx0)), tx +$((tx1 - tx0)))"
+else
+	tap_fail "netfront counts bytes for the DIM-style policy" "eth0 q0 rx/tx bytes '$rx0 $tx0' before, '$rx1 $tx1' after 1 s of TCP each way"
+fi
+
 guest_destroy g1
 check_kernel_logs
