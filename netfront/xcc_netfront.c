@@ -183,17 +183,16 @@ void xcc_nf_rx_stop(struct xcc_nf_queue *x)
  * @rxq: the frames the poll is about to hand to the stack
  *
  * Only the DIM-style policy compares bytes; under the others the walk
- * is skipped and the lever is told 0 (unknown).
+ * is skipped and the lever is told 0 (unknown). Full polls add up until
+ * a poll completes and reports them, as netback's byte count does.
  */
 void xcc_nf_rx_count(struct xcc_nf_queue *x, struct sk_buff_head *rxq)
 {
 	struct sk_buff *skb;
-	u32 bytes = 0;
 
 	if (READ_ONCE(x->rx.ctl.params.adapt) == XCC_ADAPT_DIM)
 		skb_queue_walk(rxq, skb)
-			bytes += skb->len;
-	x->rx_bytes = bytes;
+			x->rx_bytes += skb->len;
 }
 
 /**
@@ -233,6 +232,7 @@ int xcc_nf_rx_rearm(struct xcc_nf_queue *x, int work_done)
 	int more;
 
 	r = xcc_chan_complete(ch, work_done, x->rx_bytes);
+	x->rx_bytes = 0;
 	WRITE_ONCE(x->napi->weight, ch->ctl.weight);
 	switch (r) {
 	case XCC_REARM_LATER:

@@ -31,7 +31,8 @@
  * @tx_irq: where the driver keeps the TX irq number
  * @rx_irq: where the driver keeps the RX irq number
  * @tx_lock: the driver's lock around TX request production
- * @rx_bytes: bytes in the current RX poll's frames (0: not counted)
+ * @rx_bytes: bytes of the RX frames since the last completed poll (0:
+ *	not counted)
  * @tx_bytes: bytes of the packets queued since the last TX push, under
  *	@tx_lock
  */

@@ -1111,21 +1111,26 @@ static s64 nf_xmit(struct vif *v, struct pkt *p)
 {
 	struct ring *r = &v->tx;
 	bool more = v->gq.len > 0, avail, crossed;
+	u32 bytes;
 
 	r->slot[r->req_prod_pvt % RS] = p;
 	r->req_prod_pvt += p->nslots;
 	avail = nf_tx_slot_available(v);
 	if (!avail)
 		v->tx_stopped = true;
-	/* xcc_nf_tx_hold(): xmit_more && a delay in effect */
+	/* xcc_nf_tx_hold(): count the bytes; xmit_more && a delay in effect */
+	v->nf_tx_bytes += p->bytes;
 	if (avail && more && v->nf_tx.usecs) {
 		v->held_xmit++;
 		return 0;
 	}
 	crossed = push_requests(r);
+	bytes = v->nf_tx_bytes;		/* xcc_nf_tx_push() */
+	v->nf_tx_bytes = 0;
 	switch (xcc_prod_push(&v->nf_tx_p, &v->nf_tx, r->req_prod_pvt, crossed,
-			      0, clk(&v->nf_tx, r->req_prod_pvt - v->nf_tx_p.prod,
-				     true))) {
+			      bytes,
+			      clk(&v->nf_tx, r->req_prod_pvt - v->nf_tx_p.prod,
+				  true))) {
 	case XCC_NOTIFY:
 		timer_cancel(&v->t_nf_tx);
 		return evtchn_send(&v->c_nb_tx, v->g, C.g_hcall_ns);
@@ -1189,8 +1194,9 @@ static bool nf_rx_rearm(struct vif *v, u32 work)
 	enum xcc_rearm rearm;
 	u32 dist = 1;
 
-	rearm = xcc_cons_complete(&v->nf_rx, work, 0,
+	rearm = xcc_cons_complete(&v->nf_rx, work, v->nf_rx_bytes,
 				  clk(&v->nf_rx, work, work > 0));
+	v->nf_rx_bytes = 0;
 	v->nf_weight = v->nf_rx.weight;
 	switch (rearm) {
 	case XCC_REARM_LATER:
@@ -1241,6 +1247,9 @@ static s64 nf_napi_step(struct vif *v, struct item *it)
 			p = r->slot[r->rsp_cons % RS];
 			it->cur = p;
 			it->work++;
+			/* xcc_nf_rx_count() */
+			if (v->nf_rx.params.adapt == XCC_ADAPT_DIM)
+				v->nf_rx_bytes += p->bytes;
 			if (it->prepaid) {
 				it->prepaid--;
 				return 0;

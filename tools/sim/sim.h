@@ -172,6 +172,7 @@ struct vif {
 	u32 rx_rsp_unconsumed;
 	bool nf_napi, app, nettx, tx_stopped;
 	u64 app_vr;			/* the application's vruntime (ns) */
+	u32 nf_rx_bytes, nf_tx_bytes;	/* xcc_nf_rx_count(), xcc_nf_tx_hold() */
 	struct pktq gq;			/* qdisc: to send */
 	struct pktq sock;		/* received, for the application */
 	struct pktq apptx;		/* written by the application */
