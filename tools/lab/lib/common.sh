@@ -9,7 +9,31 @@ LAB_WORK=${LAB_WORK:-/var/tmp/xen-netcoal-lab}
 XEN_PKG=${XEN_PKG:-xen-hypervisor-4.17-amd64}
 XEN_UTILS_PKG=${XEN_UTILS_PKG:-xen-utils-4.17}
 SUITE=${SUITE:-bookworm}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
+# host_mirror SUITE : the first archive URI the host's own apt sources use
+# for SUITE (one-line .list or deb822 .sources), so the lab's debootstrap
+# fetches from wherever this machine's apt does
+host_mirror() {
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed 's/#.*//; s/\[[^]]*\]//' "$f" | awk -v s="$1" '$1 == "deb" && $3 == s { print $2; exit }'
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		grep -v '^[[:space:]]*#' "$f" | awk -v s="$1" 'BEGIN { RS = "" }
+			{ deb = 0; suite = 0; uri = ""
+			  n = split($0, l, "\n")
+			  for (i = 1; i <= n; i++) {
+				split(l[i], w, /[[:space:]]+/)
+				if (w[1] == "Types:") for (j = 2; j in w; j++) if (w[j] == "deb") deb = 1
+				if (w[1] == "Suites:") for (j = 2; j in w; j++) if (w[j] == s) suite = 1
+				if (w[1] == "URIs:" && uri == "") uri = w[2]
+			  }
+			  if (deb && suite && uri != "") { print uri; exit } }'
+	done
+}
+MIRROR=${MIRROR:-$(host_mirror "$SUITE" | head -1)}
+[ -n "$MIRROR" ] || { echo "lab: no apt source for $SUITE in /etc/apt/sources.list{,.d}: set MIRROR=" >&2; exit 1; }
 export TIMEOUT_FROM_ENV=${TIMEOUT:+1}	# lab.sh: env wins over a scenario BOOT_TIMEOUT
 TIMEOUT=${TIMEOUT:-900}
 export LAB_DIR REPO_DIR LAB_WORK XEN_PKG XEN_UTILS_PKG SUITE MIRROR TIMEOUT
