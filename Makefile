@@ -19,7 +19,8 @@ BUILD = build/$(KVER)
 MODULES = xen-netback xen-netfront
 
 .PHONY: all modules deps prepare unit fuzz checkpatch sparse check lab \
-	lab-check bench bench-sim sim-check install uninstall clean
+	lab-check bench bench-quick bench-sim sim-check udpgen-check install \
+	uninstall clean
 
 all: modules
 
@@ -72,14 +73,24 @@ bench:
 	@$(MAKE) --no-print-directory modules
 	@$(LAB_ENV) tools/bench/bench.sh all
 
+bench-quick:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory modules
+	@$(LAB_ENV) tools/bench/bench.sh quick
+
 sim-check:
 	@$(MAKE) -s -C tools/sim check
+
+# the lab's open-loop stream generator, tested on the loopback interface
+udpgen-check:
+	@$(MAKE) -s -C tools/udpgen check
 
 check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory sim-check
+	@$(MAKE) --no-print-directory udpgen-check
 	@$(MAKE) --no-print-directory modules
 	@$(MAKE) --no-print-directory checkpatch
 	@$(MAKE) --no-print-directory sparse
