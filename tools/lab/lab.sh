@@ -24,6 +24,7 @@ stage_deps() { run_stage host-deps "$S/10-host-deps.sh"; }
 stage_fetch() { run_stage fetch "$S/20-fetch.sh"; }
 stage_rootfs() { run_stage rootfs "$S/30-rootfs.sh"; }
 stage_images() { run_stage images "$S/50-images.sh"; }
+stage_helpers() { run_stage helpers "$S/45-helpers.sh"; }
 stage_modules() {
 	run_stage modules "$S/40-modules.sh"
 	load_modules_env
@@ -47,6 +48,7 @@ prepare() {
 	stage_fetch
 	stage_rootfs
 	stage_images
+	stage_helpers
 	stage_modules
 	flock -u "$lk"
 }
@@ -74,6 +76,24 @@ boot_one() {
 	return "$rc"
 }
 
+# boot_settings FILE : the emulated host a scenario or selftest plan asks for
+# (PCPUS=N, QEMU_MEM=MiB, TIMERS=default|tuned lines); the environment
+# (LAB_PCPUS, QEMU_MEM, LAB_TIMERS) wins
+boot_settings() {
+	local v
+	v=$(sed -n 's/^PCPUS=\([0-9][0-9]*\).*/\1/p' "$1" | tail -1)
+	LAB_PCPUS=${LAB_PCPUS_ENV:-${v:-2}}
+	v=$(sed -n 's/^QEMU_MEM=\([0-9][0-9]*\).*/\1/p' "$1" | tail -1)
+	QEMU_MEM=${QEMU_MEM_ENV:-${v:-3072}}
+	v=$(sed -n 's/^TIMERS=\([a-z]*\).*/\1/p' "$1" | tail -1)
+	LAB_TIMERS=${LAB_TIMERS_ENV:-${v:-default}}
+	case $LAB_TIMERS in default|tuned) ;; *) die "$1: TIMERS=$LAB_TIMERS (default or tuned)" ;; esac
+	export LAB_PCPUS QEMU_MEM LAB_TIMERS
+}
+LAB_PCPUS_ENV=${LAB_PCPUS:-}
+QEMU_MEM_ENV=${QEMU_MEM:-}
+LAB_TIMERS_ENV=${LAB_TIMERS:-}
+
 lab_commit() { git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo none; }
 
 cmd_run() {
@@ -87,6 +107,7 @@ cmd_run() {
 	local bt
 	bt=$(sed -n 's/^BOOT_TIMEOUT=\([0-9][0-9]*\).*/\1/p' "$sc" | tail -1)
 	[ -z "$TIMEOUT_FROM_ENV" ] && [ -n "$bt" ] && TIMEOUT=$bt
+	boot_settings "$sc"
 	[ -z "${DOM0_SCRIPT:-}" ] || DOM0_SCRIPT=$(readlink -f "$DOM0_SCRIPT")
 	[ -z "${GUEST_SCRIPT:-}" ] || GUEST_SCRIPT=$(readlink -f "$GUEST_SCRIPT")
 	export DOM0_SCRIPT GUEST_SCRIPT
@@ -129,11 +150,12 @@ cmd_check() {
 	fi
 	load_modules_env
 	d=$(new_run check lab)
-	plans=${CHECK_PLANS:-check-flavours check-ours check-adaptive}
+	plans=${CHECK_PLANS:-check-flavours check-ours check-adaptive check-measure}
 	local pids=() names=()
 	for p in $plans; do
 		mkdir -p "$d/$p"
 		printf 'MODE=check\nCHECK_PLAN=%s\nLAB_COMMIT=%s\n' "$p" "$(lab_commit)" > "$d/$p/run.conf"
+		boot_settings "$REPO_DIR/selftests/lab/$p.sh"
 		boot_one "$d/$p" "$p" &
 		pids+=($!); names+=("$p")
 		[ "${CHECK_SERIAL:-0}" = 1 ] && { wait "${pids[-1]}" || true; }

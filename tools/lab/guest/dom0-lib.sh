@@ -18,9 +18,14 @@ NCL_PID=$BASHPID	# the shell that numbers guest commands (g_send)
 CUR_NB=""		# flavour of the loaded xen-netback
 POINT_NO=0
 GUEST_READY_TIMEOUT=${GUEST_READY_TIMEOUT:-400}
+MAX_GUESTS=8		# guest indexes 1..8: 10.0.0.11-18, servers on ports 520N/1111N/1112N
+UDPGEN_PORT=9000	# ncl-udpgen sinks in dom0 and in every guest
 CMD_TIMEOUT=${CMD_TIMEOUT:-300}
 
 up() { cut -d' ' -f1 /proc/uptime; }
+# the timers this boot runs with: "tuned" when the host booted dom0 with a
+# lowered Xen clockevent minimum (80-boot.sh, TIMERS=tuned), else "default"
+lab_timers() { case " $(cat /proc/cmdline) " in *" xen_timer_slop="*) echo tuned ;; *) echo default ;; esac; }
 say() { echo "@@NCL $*"; }
 note() { echo "@@NCL [$(up)] $*"; }
 
@@ -94,7 +99,9 @@ dom0_bootstrap() {
 	ip link set "$BRIDGE" up
 	# one iperf3 and two sockperf servers per possible guest
 	local k
-	for k in 1 2; do
+	# the sink of every open-loop stream a guest sends (ncl-udpgen)
+	ncl-udpgen sink -p "$UDPGEN_PORT" -b "$DOM0_IP" -D || return 1
+	for k in $(seq "$MAX_GUESTS"); do
 		iperf3 -s -D -p $((5200 + k)) -B "$DOM0_IP"
 		nohup sockperf server -i "$DOM0_IP" -p $((11110 + k)) > "/tmp/sockperf-udp-$k.log" 2>&1 &
 		nohup sockperf server --tcp -i "$DOM0_IP" -p $((11120 + k)) > "/tmp/sockperf-tcp-$k.log" 2>&1 &
@@ -103,6 +110,7 @@ dom0_bootstrap() {
 		echo "kver $KVER"
 		xl info | grep -E 'xen_version|xen_commandline|nr_cpus|total_memory'
 		echo "lab_commit ${LAB_COMMIT:-unknown}"
+		echo "dom0_cmdline $(cat /proc/cmdline)"
 	} > "$RES/meta.txt"
 	note "toolstack up ($(xl info | sed -n 's/^xen_version *: //p'))"
 }
@@ -159,8 +167,8 @@ name    = "$n"
 type    = "pv"
 kernel  = "/boot/vmlinuz"
 ramdisk = "/boot/domu.cpio.gz"
-extra   = "console=hvc0 loglevel=5 rdinit=/init ncl_name=$n ncl_ip=$(guest_ip "$n") ncl_flavour=${G_FLAV[$n]} ncl_queues=${G_Q[$n]}"
-memory  = 256
+extra   = "console=hvc0 loglevel=5 rdinit=/init ncl_name=$n ncl_ip=$(guest_ip "$n") ncl_flavour=${G_FLAV[$n]} ncl_queues=${G_Q[$n]}$([ "$(lab_timers)" = tuned ] && echo " xen_timer_slop=1000")"
+memory  = ${GUEST_MEM:-256}
 vcpus   = 1
 vif     = [ 'bridge=$BRIDGE,mac=00:16:3e:00:00:0$idx' ]
 on_crash = "destroy"
@@ -328,6 +336,7 @@ g_run() { # g_run NAME CMD... : run and wait; output on stdout
 # ---------------------------------------------------------------- points ---
 dom0_snapshot() {
 	ncl_snapshot
+	ncl-cputime || echo "xc/error 1"
 	xl list 2>/dev/null | awk 'NR > 1 { print "xl/" $1 "/time " $NF }'
 	xl vcpu-list 2>/dev/null | awk 'NR > 1 && $NF ~ /^[0-9]/ { }
 		NR > 1 { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) { print "xlvcpu/" $1 "/" $3 " " $i; break } }'
@@ -338,19 +347,35 @@ dom0_snapshot() {
 	done
 }
 
+# cpu_mark begin|end : hypervisor CPU time and the vifs' packet counters,
+# taken right around a workload's traffic (the snapshots around it run
+# commands in every domain, which must not count as the traffic's CPU)
+cpu_mark() {
+	{
+		echo "uptime $(up)"
+		ncl-cputime || echo "xc/error 1"
+		local v
+		for v in /sys/class/net/vif*; do
+			[ -e "$v" ] || continue
+			echo "net/${v##*/}/rx_packets $(cat "$v/statistics/rx_packets")"
+			echo "net/${v##*/}/tx_packets $(cat "$v/statistics/tx_packets")"
+		done
+	} > "$PDIR/cpu.$1"
+}
+
 # point_begin CFG WL : create the point dir and take the "before" snapshots
 point_begin() {
 	POINT_NO=$((POINT_NO + 1))
 	PDIR=$RES/points/$(printf '%03d' $POINT_NO)_$1_$2
 	mkdir -p "$PDIR"
-	printf 'config %s\nworkload %s\nspec %s\nconfig_spec %s\n' "$1" "$2" "${WL_SPEC:-}" "${CFG_SPEC:-}" > "$PDIR/point.txt"
+	printf 'config %s\nworkload %s\nspec %s\nconfig_spec %s\ntimers %s\n' "$1" "$2" "${WL_SPEC:-}" "${CFG_SPEC:-}" "$(lab_timers)" > "$PDIR/point.txt"
 	local n
 	for n in "${!G_IDX[@]}"; do
 		[ "${G_UP[$n]}" = 1 ] || continue
 		printf 'guest %s domid=%s vif=%s flavour=%s queues=%s\n' "$n" "${G_DOMID[$n]}" "$(guest_vif "$n")" "${G_FLAV[$n]}" "${G_Q[$n]}" >> "$PDIR/point.txt"
 		g_run "$n" ncl_snapshot > "$PDIR/$n.before"
 	done
-	printf 'netback %s\n' "$CUR_NB" >> "$PDIR/point.txt"
+	printf 'netback %s\nselected %s\n' "$CUR_NB" "${gs[*]:-}" >> "$PDIR/point.txt"
 	dom0_raw before
 	dom0_snapshot > "$PDIR/dom0.before"
 }
@@ -420,6 +445,7 @@ run_workload() { # run_workload CFG NAME TYPE ARGS...
 	mapfile -t gs < <(wl_guests "$@")
 	WL_SPEC="$type $*"
 	point_begin "$cfg" "$name"
+	cpu_mark begin
 	case $type in
 	bulk)	# TCP bulk; dir=rx: dom0 -> guest, dir=tx: guest -> dom0
 		run_in_guests iperf3.json "ncl_iperf $(kv dir rx "$@") $t 520@IDX@ tcp $(kv streams 1 "$@") 0" "${gs[@]}" || rc=1 ;;
@@ -454,6 +480,17 @@ run_workload() { # run_workload CFG NAME TYPE ARGS...
 		for n in "${gs[@]}"; do
 			ping -c "$c" -i "$i" -W 2 "$(guest_ip "$n")" > "$PDIR/dom0-$n.ping.txt" 2>&1 || rc=1
 		done ;;
+	open)	# open-loop UDP stream at a fixed rate (ncl-udpgen, paced by
+		# sleeping); dir=rx: dom0 -> guest, dir=tx: guest -> dom0,
+		# peer=GUEST: each selected guest -> that guest; rr=RATE adds a
+		# request/response probe, pp=udp|tcp a sockperf ping-pong, in
+		# every selected guest meanwhile
+		wl_open "$t" "$@" || rc=1 ;;
+	redis)	# clients=C connections of redis-benchmark in dom0 to a
+		# redis-server in each guest (GET and SET, no pipelining)
+		wl_redis "$t" "$@" || rc=1 ;;
+	ppflows) # flows=N concurrent sockperf ping-pong clients in each guest
+		run_in_guests sockperf.txt "ncl_pp_flows $(kv flows 8 "$@") $(kv proto udp "$@") $t $([ "$(kv proto udp "$@")" = tcp ] && echo 1112@IDX@ || echo 1111@IDX@) $(kv msg 64 "$@")" "${gs[@]}" || rc=1 ;;
 	idle)	sleep "$t" ;;
 	script)	# user scripts: DOM0_SCRIPT in dom0, GUEST_SCRIPT in each guest
 		local n gi=""
@@ -474,11 +511,81 @@ run_workload() { # run_workload CFG NAME TYPE ARGS...
 		fi ;;
 	*)	note "unknown workload type '$type'"; rc=1 ;;
 	esac
+	cpu_mark end
 	for n in "$PDIR"/*.iperf3.json; do
 		[ -f "$n" ] && grep -q '"error"' "$n" && { note "$(basename "$n"): $(grep -o '"error":.*' "$n")"; rc=1; }
 	done
 	point_end
 	echo "rc $rc" >> "$PDIR/point.txt"
+	return $rc
+}
+
+# wl_open SECS SPEC... : the open workload (see run_workload). Each sender
+# (a stream, and with rr=RATE a request/response probe: RATE requests a
+# second, every one echoed) writes one "udpgen ..." line into
+# $PDIR/<guest>.udpgen.txt (stream) or <guest>.udprr.txt (probe).
+wl_open() {
+	local t=$1 rc=0 n dst pp rr kind f; shift
+	local rate msg echo dir peer
+	rate=$(kv rate 10000 "$@"); msg=$(kv msg 64 "$@"); echo=$(kv echo 50 "$@")
+	dir=$(kv dir rx "$@"); peer=$(kv peer "" "$@"); pp=$(kv pp "" "$@"); rr=$(kv rr "" "$@")
+	if [ -n "$peer" ] && [ "${G_UP[$peer]:-0}" != 1 ]; then
+		note "open: peer guest $peer is not running"; return 1
+	fi
+	declare -A bg
+	for n in "${gs[@]}"; do
+		if [ -n "$peer" ]; then dst=$(guest_ip "$peer"); elif [ "$dir" = tx ]; then dst=$DOM0_IP; else dst=$(guest_ip "$n"); fi
+		for kind in udpgen ${rr:+udprr}; do
+			if [ "$kind" = udpgen ]; then
+				f="-r $rate -s $msg -e $echo -f ${G_IDX[$n]}"
+			else
+				f="-r $rr -s 64 -e 1 -f $((100 + G_IDX[$n]))"
+			fi
+			if [ -z "$peer" ] && [ "$dir" = rx ]; then
+				# shellcheck disable=SC2086
+				ncl-udpgen send -d "$dst" -p "$UDPGEN_PORT" -t "$t" $f > "$PDIR/$n.$kind.txt" 2>&1 &
+				bg[$n.$kind]=$!
+			else
+				g_run "$n" "ncl_bg $kind ncl-udpgen send -d $dst -p $UDPGEN_PORT -t $t $f" > /dev/null || rc=1
+			fi
+		done
+	done
+	if [ -n "$pp" ]; then
+		run_in_guests sockperf.txt "ncl_sockperf ping-pong $pp $t $([ "$pp" = tcp ] && echo 1112@IDX@ || echo 1111@IDX@) 64 0" "${gs[@]}" || rc=1
+	fi
+	# a sender that could not hand every packet to its stack (ENOBUFS)
+	# exits 1 but has measured: that is loss, reported as such; a sender
+	# without a result line has failed
+	for n in "${gs[@]}"; do
+		for kind in udpgen ${rr:+udprr}; do
+			if [ -n "${bg[$n.$kind]:-}" ]; then
+				wait "${bg[$n.$kind]}"
+			else
+				g_run "$n" "ncl_bgwait $kind $((t + 30))" > "$PDIR/$n.$kind.txt"
+			fi
+			grep -q '^udpgen .* sink_recv=[0-9]' "$PDIR/$n.$kind.txt" ||
+				{ rc=1; note "open: $kind of $n failed: $(tail -n 1 "$PDIR/$n.$kind.txt")"; }
+		done
+	done
+	return $rc
+}
+
+# wl_redis SECS SPEC... : redis-benchmark in dom0 against each guest's
+# redis-server; requests=N per test (default 5000 x SECS)
+wl_redis() {
+	local t=$1 rc=0 n c req size; shift
+	c=$(kv clients 50 "$@"); size=$(kv size 32 "$@"); req=$(kv requests $((5000 * t)) "$@")
+	declare -A bg
+	for n in "${gs[@]}"; do
+		g_run "$n" ncl_redis_start > "/tmp/redis-$n.txt" || { cat "/tmp/redis-$n.txt"; note "guest $n: redis-server did not start"; return 1; }
+	done
+	for n in "${gs[@]}"; do
+		redis-benchmark -h "$(guest_ip "$n")" -p 6379 -c "$c" -n "$req" -d "$size" -t get,set -P 1 --csv > "$PDIR/$n.redis.csv" 2>&1 &
+		bg[$n]=$!
+	done
+	for n in "${gs[@]}"; do
+		wait "${bg[$n]}" || { rc=1; note "redis-benchmark against $n failed: $(tail -n 2 "$PDIR/$n.redis.csv")"; }
+	done
 	return $rc
 }
 
@@ -539,6 +646,15 @@ apply_config() {
 		nbparam:*=*)
 			f=${w#nbparam:}; v=${f#*=}; f=${f%%=*}
 			ncl_sysfs_set "/sys/module/xen_netback/parameters/$f" "$v" || { note "netback param $f=$v failed"; rc=1; } ;;
+		vcpupin:*|vcpupin.*:*) # vcpupin[.GUEST|.dom0]:CPUS, as xl vcpu-pin (undone by the next config)
+			local sel2=${w%%:*} cpus=${w#*:}
+			case $sel2 in *.*) sel2=${sel2#*.} ;; *) sel2="" ;; esac
+			for n in "${!G_IDX[@]}" dom0; do
+				[ "$n" = dom0 ] && { [ "$sel2" = dom0 ] || continue; n=Domain-0; sel2=$n; }
+				[ -n "$sel2" ] && [ "$sel2" != "$n" ] && continue
+				xl vcpu-pin "$n" all "$cpus" || { note "xl vcpu-pin $n all $cpus failed"; rc=1; }
+				echo "xl vcpu-pin $n all all" >> /tmp/ncl-undo.sh
+			done ;;
 		dom0=*|guest=*|guest.*=*) ;;
 		*)	note "config $name: unknown token '$w'"; rc=1 ;;
 		esac

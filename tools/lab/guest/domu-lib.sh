@@ -53,10 +53,12 @@ ncl_iperf() {
 	iperf3 -c "$NCL_DOM0_IP" -p "$3" -t "$2" -i 0 -J -P "$5" $r $u
 }
 
-# ncl_sockperf ping-pong|under-load udp|tcp SECS PORT MSG MPS
+# ncl_sockperf ping-pong|under-load udp|tcp SECS PORT MSG MPS : MPS 0 =
+# no limit (ping-pong); sockperf sizes its sample array by MPS x SECS, so
+# concurrent ping-pong clients pass a limit above their natural rate
 ncl_sockperf() {
 	t=""; [ "$2" = tcp ] && t=--tcp
-	m=""; [ "$1" = under-load ] && m="--mps=$6"
+	m=""; [ "${6:-0}" != 0 ] && m="--mps=$6"
 	# shellcheck disable=SC2086
 	sockperf "$1" $t -i "$NCL_DOM0_IP" -p "$4" -t "$3" -m "$5" --full-rtt --no-rdtsc $m 2>&1
 }
@@ -92,4 +94,39 @@ ncl_ping_ok() {
 		i=$((i + 1))
 	done
 	return 1
+}
+
+# ncl_redis_start : a redis-server on port 6379, no persistence (once)
+ncl_redis_start() {
+	if ! pidof redis-server > /dev/null; then
+		redis-server --port 6379 --bind 0.0.0.0 --protected-mode no --save "" \
+			--appendonly no --daemonize yes --pidfile /tmp/redis.pid \
+			--logfile /tmp/redis.log --dir /tmp || return 1
+	fi
+	n=0
+	until redis_ping || [ $n -ge 50 ]; do sleep 0.2; n=$((n + 1)); done
+	[ $n -lt 50 ] || { cat /tmp/redis.log; return 1; }
+	echo "redis-server $(redis-server --version | cut -d' ' -f3) up"
+}
+redis_ping() { printf 'PING\r\n' | nc -w 1 127.0.0.1 6379 2>/dev/null | grep -q PONG; }
+
+# ncl_pp_flows N udp|tcp SECS PORT MSG : N concurrent sockperf ping-pong
+# flows (closed loops, each at most 20000 round trips a second: a flow
+# here makes ~4000, so the limit never paces), each result after a
+# "@@FLOW k" line
+ncl_pp_flows() {
+	k=1
+	while [ $k -le "$1" ]; do
+		ncl_sockperf ping-pong "$2" "$3" "$4" "$5" 20000 > "/tmp/ppf-$k.txt" 2>&1 &
+		k=$((k + 1))
+	done
+	wait
+	k=1; rc=0
+	while [ $k -le "$1" ]; do
+		echo "@@FLOW $k"
+		cat "/tmp/ppf-$k.txt"
+		grep -q "percentile 50.000" "/tmp/ppf-$k.txt" || rc=1
+		k=$((k + 1))
+	done
+	return $rc
 }

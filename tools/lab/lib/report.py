@@ -28,8 +28,9 @@ TABLE = [
     ("g_tx_irq_per_pkt", "gTXirq/pkt", "{:.3f}"),
     ("d0_txq_irq_per_pkt", "d0irq/pkt", "{:.3f}"),
     ("g_irq_per_mb", "gIRQ/MB", "{:.1f}"),
-    ("d0_cpu_s", "d0cpu_s", "{:.2f}"),
-    ("g_cpu_s", "gcpu_s", "{:.2f}"),
+    ("d0_cpu_ns_per_pkt", "d0ns/pkt", "{:.0f}"),
+    ("g_cpu_ns_per_pkt", "gns/pkt", "{:.0f}"),
+    ("loss", "loss", "{:.4f}"),
     ("spurious", "spur", "{:.0f}"),
     ("eoi_delayed_jiffies", "eoiJ", "{:.0f}"),
 ]
@@ -124,6 +125,10 @@ def parse_sockperf(path):
     text = read_text(path)
     if text is None:
         return {}
+    return parse_sockperf_text(text)
+
+
+def parse_sockperf_text(text):
     res = {}
     for p, key in (("50.000", "lat_p50_us"), ("99.000", "lat_p99_us"),
                    ("99.900", "lat_p999_us"), ("90.000", "lat_p90_us")):
@@ -156,6 +161,78 @@ def parse_ping(path):
     return res
 
 
+def parse_udpgen(path):
+    """The result line of ncl-udpgen send (tools/udpgen)."""
+    text = read_text(path)
+    if text is None:
+        return {}
+    kv = {}
+    for line in text.splitlines():
+        if line.startswith("udpgen "):
+            kv = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
+    if not kv:
+        return {"udpgen_error": 1}
+    res = {}
+    for k, out in (("offered_pps", "offered_pps"), ("achieved_pps", "sent_pps"),
+                   ("sink_recv", "udp_recv"), ("send_errors", "send_errors"),
+                   ("rtt_n", "observations")):
+        if num(kv.get(k)) is not None:
+            res[out] = num(kv[k])
+    # offered = what was sent plus what the sender's own stack refused
+    # (ENOBUFS): both count as lost when the sink did not receive them
+    if num(kv.get("sent")) is not None:
+        res["udp_sent"] = num(kv["sent"]) + (res.get("send_errors") or 0)
+        if res.get("udp_recv") is not None and res["udp_recv"] >= 0 and res["udp_sent"]:
+            res["loss"] = (res["udp_sent"] - res["udp_recv"]) / res["udp_sent"]
+    if res.get("observations"):
+        for k, out in (("rtt_p50_us", "lat_p50_us"), ("rtt_p99_us", "lat_p99_us"),
+                       ("rtt_p999_us", "lat_p999_us"), ("rtt_avg_us", "lat_avg_us"),
+                       ("rtt_max_us", "lat_max_us")):
+            if num(kv.get(k)) is not None:
+                res[out] = num(kv[k])
+    return res
+
+
+def parse_redis(path):
+    """redis-benchmark --csv: ops/s and latency (ms) per test."""
+    text = read_text(path)
+    if text is None:
+        return {}
+    rows = list(csv.DictReader(l for l in text.splitlines() if l.startswith('"')))
+    ok = [r for r in rows if num(r.get("rps")) is not None]
+    if not ok:
+        return {"redis_error": 1}
+    res = {"ops_per_s": sum(num(r["rps"]) for r in ok)}
+    for k, out in (("p50_latency_ms", "lat_p50_us"), ("p99_latency_ms", "lat_p99_us")):
+        v = [num(r.get(k)) for r in ok if num(r.get(k)) is not None]
+        if v:
+            res[out] = max(v) * 1000.0   # the slower test of GET and SET
+    return res
+
+
+def parse_sockperf_flows(path):
+    """Several sockperf results after "@@FLOW k" lines (ppflows): the median
+    flow's p50, the worst flow's p99 and p99.9, all observations."""
+    text = read_text(path)
+    if text is None or "@@FLOW" not in text:
+        return parse_sockperf(path)
+    flows = [parse_sockperf_text(t) for t in text.split("@@FLOW")[1:]]
+    res = {"flows": len(flows)}
+    for k, agg in (("lat_p50_us", statistics.median), ("lat_p99_us", max),
+                   ("lat_p999_us", max), ("lat_max_us", max), ("observations", sum)):
+        v = [f[k] for f in flows if k in f]
+        if len(v) == len(flows):
+            res[k] = agg(v)
+    return res
+
+
+def gauge_max(snap, suffix):
+    """Largest value among the counters of a snapshot ending in SUFFIX."""
+    v = [num(x) for k, x in snap.items() if k.endswith(suffix)]
+    v = [x for x in v if x is not None]
+    return max(v) if v else None
+
+
 def irq_sum(d, pattern):
     rx = re.compile(pattern)
     return sum(v for k, v in d.items() if rx.match(k))
@@ -164,12 +241,12 @@ def irq_sum(d, pattern):
 def point_metrics(pdir):
     """One dict per guest of a point."""
     info = read_point_txt(os.path.join(pdir, "point.txt"))
-    d0 = deltas(read_snap(os.path.join(pdir, "dom0.before")),
-                read_snap(os.path.join(pdir, "dom0.after")))
+    d0_after = read_snap(os.path.join(pdir, "dom0.after"))
+    d0 = deltas(read_snap(os.path.join(pdir, "dom0.before")), d0_after)
     rows = []
     for g, gi in sorted(info["guests"].items()):
-        gd = deltas(read_snap(os.path.join(pdir, g + ".before")),
-                    read_snap(os.path.join(pdir, g + ".after")))
+        g_after = read_snap(os.path.join(pdir, g + ".after"))
+        gd = deltas(read_snap(os.path.join(pdir, g + ".before")), g_after)
         dom = gi.get("domid", "?")
         m = {
             "config": info.get("config", "?"),
@@ -199,6 +276,23 @@ def point_metrics(pdir):
         m["g_irq_per_mb"] = (m["g_rx_irq"] + m["g_tx_irq"]) / mb if mb > 0.01 else None
         m["d0_cpu_s"] = d0.get("xl/Domain-0/time")
         m["g_cpu_s"] = d0.get("xl/%s/time" % g)
+        # the hypervisor's own ns counters (ncl-cputime) and the packets
+        # through the guest's vif, between the marks taken right around
+        # the traffic (cpu.begin/end), else between the snapshots
+        win = deltas(read_snap(os.path.join(pdir, "cpu.begin")),
+                     read_snap(os.path.join(pdir, "cpu.end"))) or d0
+        m["cpu_window_s"] = win.get("uptime")
+        m["d0_cpu_ns"] = win.get("xc/dom0/ns")
+        m["g_cpu_ns"] = win.get("xc/dom%s/ns" % dom)
+        m["pcpus"] = sum(1 for k in d0_after if re.match(r"xc/pcpu\d+/idle_ns$", k)) or None
+        pkts = sum(win.get(vif + k, 0) for k in ("rx_packets", "tx_packets"))
+        m["pkts"] = pkts
+        for side in ("d0", "g"):
+            c = m[side + "_cpu_ns"]
+            m[side + "_cpu_ns_per_pkt"] = c / pkts if c is not None and pkts else None
+        m["timer_late_ns"] = max((x for x in (gauge_max(d0_after, "_timer_late_ns"),
+                                               gauge_max(g_after, "_timer_late_ns"))
+                                  if x is not None), default=None)
         busy = ("stat/user", "stat/nice", "stat/system", "stat/irq", "stat/softirq")
         m["d0_stat_busy_s"] = sum(d0.get(k, 0) for k in busy) / 100.0
         m["g_stat_busy_s"] = sum(gd.get(k, 0) for k in busy) / 100.0
@@ -210,7 +304,20 @@ def point_metrics(pdir):
         m["eoi_delayed_jiffies"] = d0.get(xb + "jiffies_eoi_delayed")
         m["kwarn"] = d0.get("kwarn", 0) + gd.get("kwarn", 0)
         m.update(parse_iperf(os.path.join(pdir, g + ".iperf3.json")))
-        m.update(parse_sockperf(os.path.join(pdir, g + ".sockperf.txt")))
+        m.update(parse_sockperf_flows(os.path.join(pdir, g + ".sockperf.txt")))
+        m.update(parse_udpgen(os.path.join(pdir, g + ".udpgen.txt")))
+        # a request/response probe beside the stream gives the latency
+        probe = parse_udpgen(os.path.join(pdir, g + ".udprr.txt"))
+        if probe:
+            m.update({k: v for k, v in probe.items() if k.startswith("lat_") or k.endswith("_error")})
+            m["probe_loss"] = probe.get("loss")
+        m.update(parse_redis(os.path.join(pdir, g + ".redis.csv")))
+        m["spec"] = info.get("spec", "")
+        peer = dict(w.split("=", 1) for w in m["spec"].split()[1:] if "=" in w).get("peer")
+        sel = info.get("selected", "").split()
+        # the guests the workload ran on, the peer they sent to, the idle
+        m["role"] = "sel" if g in sel or not sel else ("peer" if g == peer else "idle")
+        m["timers"] = info.get("timers", "")
         m.update(parse_ping(os.path.join(pdir, g + ".ping.txt")))
         m["ethS_vif"] = {k.split("/", 2)[2]: v for k, v in d0.items()
                          if k.startswith("ethS/vif%s." % dom)}
@@ -270,6 +377,13 @@ def main():
                 m["point"] = p
                 if m["rc"]:
                     failures.append("%s %s/%s/%s: workload rc=%d" % (label, m["config"], m["workload"], m["guest"], m["rc"]))
+                for k, why in (("d0_cpu_ns", "no hypervisor CPU time for dom0 (ncl-cputime)"),
+                               ("g_cpu_ns", "no hypervisor CPU time for the guest (ncl-cputime)")):
+                    if m.get(k) is None or m[k] <= 0:
+                        failures.append("%s %s/%s/%s: %s" % (label, m["config"], m["workload"], m["guest"], why))
+                for k in ("udpgen_error", "redis_error"):
+                    if m.get(k):
+                        failures.append("%s %s/%s/%s: no %s result line" % (label, m["config"], m["workload"], m["guest"], k.split("_")[0]))
                 if m["kwarn"]:
                     failures.append("%s %s/%s: %d kernel WARN/BUG lines" % (label, m["config"], m["workload"], m["kwarn"]))
                 allrows.append(m)

@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 set_paths
 PKGS="$XEN_UTILS_PKG xen-utils-common xenstore-utils iproute2 bridge-utils kmod iperf3 sockperf
-ethtool iputils-ping procps busybox netcat-openbsd less strace"
+ethtool iputils-ping procps busybox netcat-openbsd less strace redis-server redis-tools"
 # shellcheck disable=SC2086
 vers=$(pkg_versions $PKGS | sort | tr '\n' ' ')
 h=$(hash_inputs "rootfs $SUITE $MIRROR $vers" "$0")

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Stage images: the cached, run-independent boot images.
-#  $IMG/domu-base.cpio.gz : busybox-static, iperf3, sockperf, ethtool, ping,
+#  $IMG/domu-base.cpio.gz : busybox-static, iperf3, sockperf, ethtool, ping, redis-server,
 #                           xenstore tools (+ their libs, from the rootfs),
 #                           stock netfront at /lib/stock/xen-netfront.ko
 #  $IMG/dom0-base.cpio    : the rootfs (uncompressed: no gunzip under TCG)
@@ -26,7 +26,7 @@ rm -rf "$D"; mkdir -p "$D"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,r
 cp /bin/busybox "$D/bin/busybox"
 chroot "$D" /bin/busybox --install -s
 # real Debian tools, with their shared libraries taken from the rootfs
-tools="/usr/bin/iperf3 /usr/bin/sockperf /usr/sbin/ethtool /usr/bin/ping"
+tools="/usr/bin/iperf3 /usr/bin/sockperf /usr/sbin/ethtool /usr/bin/ping /usr/bin/redis-server"
 for x in xenstore-read xenstore-write xenstore-watch xenstore-ls xenstore-rm xenstore-chmod xenstore-list xenstore-exists; do
 	p=$(chroot "$ROOTFS" sh -c "command -v $x" || true)
 	[ -n "$p" ] && tools="$tools $p"

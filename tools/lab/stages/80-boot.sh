@@ -22,12 +22,19 @@ else
 fi
 XEN_ARGS=${XEN_ARGS:-"console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1 loglvl=all guest_loglvl=all console_timestamps=boot serial_tx_buffer=256k conring_size=1m"}
 DOM0_ARGS=${DOM0_ARGS:-"console=hvc0 earlyprintk=xen rdinit=/init loglevel=5"}
+# Short timers as Xen and Linux give them by default (Xen's timer_slop 50 us,
+# Linux's Xen clockevent minimum 100 us), or both lowered to 1 us ("tuned";
+# dom0-lib.sh passes the guests' xen_timer_slop)
+if [ "${LAB_TIMERS:-default}" = tuned ]; then
+	XEN_ARGS="$XEN_ARGS timer_slop=1000"
+	DOM0_ARGS="$DOM0_ARGS xen_timer_slop=1000"
+fi
 rm -f "$R/results.img"
 truncate -s 64M "$R/results.img"
 t=$(now)
-echo "qemu: ${accel[*]} timeout=${TIMEOUT}s serial=$SERIAL"
+echo "qemu: ${accel[*]} pcpus=${LAB_PCPUS:-2} timers=${LAB_TIMERS:-default} timeout=${TIMEOUT}s serial=$SERIAL"
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-machine q35 "${accel[@]}" -cpu qemu64 -smp 2 -m "${QEMU_MEM:-3072}" \
+	-machine q35 "${accel[@]}" -cpu qemu64 -smp "${LAB_PCPUS:-2}" -m "${QEMU_MEM:-3072}" \
 	-display none -monitor none -serial stdio -no-reboot -net none \
 	-kernel "$IMG/xen" -append "$XEN_ARGS" \
 	-initrd "$IMG/vmlinuz $DOM0_ARGS,$R/dom0.cpio" \
