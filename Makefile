@@ -8,6 +8,7 @@
 #   make lab                                     Xen in QEMU, prints results
 #   make install                                 into /lib/modules/KVER/updates
 #   make bench-sim / make bench [TRACE=file.csv]  simulator (+ lab) comparison
+#   make bench-quick / make bench-density         one short lab boot / 1-8 guests
 
 KVER = $(shell tools/kver.sh)
 KDIR = /lib/modules/$(KVER)/build
@@ -19,7 +20,7 @@ BUILD = build/$(KVER)
 MODULES = xen-netback xen-netfront
 
 .PHONY: all modules deps prepare unit fuzz checkpatch sparse check lab \
-	lab-check bench bench-quick bench-sim sim-check udpgen-check install \
+	lab-check bench bench-quick bench-density bench-sim sim-check udpgen-check install \
 	uninstall clean
 
 all: modules
@@ -73,10 +74,10 @@ bench:
 	@$(MAKE) --no-print-directory modules
 	@$(LAB_ENV) tools/bench/bench.sh all
 
-bench-quick:
+bench-quick bench-density:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory modules
-	@$(LAB_ENV) tools/bench/bench.sh quick
+	@$(LAB_ENV) tools/bench/bench.sh $(@:bench-%=%)
 
 sim-check:
 	@$(MAKE) -s -C tools/sim check

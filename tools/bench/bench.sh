@@ -1,10 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: the simulator sweep, then the lab comparison (stock, ours
-# with defaults, static, DIM-style, adaptive) on a real Xen in QEMU, into
-# build/bench/summary.csv, then the goals check. Needs the modules built
-# (the Makefile does that) and passes TRACE= to the simulator.
-#   tools/bench/bench.sh [sim|lab|all]
+# with defaults, a static grid, DIM-style, adaptive) on a real Xen in QEMU,
+# into build/bench/summary.csv, then the goals check. Needs the modules
+# built (the Makefile does that) and passes TRACE= to the simulator.
+#   tools/bench/bench.sh [sim|lab|all|quick|density]
+# The lab part boots tools/lab/scenarios/bench.sh (one guest: open-loop
+# streams, many clients, ping-pong), BENCH_REPEAT boots (default 3),
+# LAB_JOBS at a time (default 3); quick: one boot with fewer
+# configurations and rates; density: scenarios/bench-density.sh (1-8
+# guests, guest to guest; its rows are appended to the same summary.csv).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/bench
@@ -12,17 +17,36 @@ what=${1:-all}
 mkdir -p "$out"
 cd "$top"
 
-if [ "$what" != lab ]; then
+lab_run() { # lab_run SCENARIO LOG
+	SCENARIO=$1 REPEAT=${BENCH_REPEAT:-3} LAB_JOBS=${LAB_JOBS:-3} \
+		tools/lab/lab.sh run 2>&1 | tee "$2"
+	local res
+	res=$(sed -n 's/.*results: \(\/.*\)$/\1/p' "$2" | tail -n 1)
+	[ -d "$res" ] || { echo "bench: no lab results directory in $2" >&2; return 1; }
+	python3 tools/bench/lab_summary.py "$res" --append "$out/summary.csv" | tee -a "$out/lab-rows.txt"
+}
+
+case $what in
+sim|all)
 	rm -f "$out/summary.csv"
-	make -s -C tools/sim bench ${TRACE:+TRACE="$TRACE"} | tee "$out/sim.txt"
-fi
-if [ "$what" != sim ]; then
-	log=$out/lab.txt
-	SCENARIO=tools/lab/scenarios/bench.sh REPEAT=${BENCH_REPEAT:-3} \
-		tools/lab/lab.sh run 2>&1 | tee "$log"
-	res=$(sed -n 's/.*results: \(\/.*\)$/\1/p' "$log" | tail -n 1)
-	[ -d "$res" ] || { echo "bench: no lab results directory in $log" >&2; exit 1; }
-	python3 tools/bench/lab_summary.py "$res" --append "$out/summary.csv"
-fi
+	make -s -C tools/sim bench ${TRACE:+TRACE="$TRACE"} | tee "$out/sim.txt" ;;
+quick)
+	rm -f "$out/summary.csv" ;;
+lab|density) ;;
+*)	echo "bench: unknown mode '$what' (sim, lab, all, quick, density)" >&2; exit 2 ;;
+esac
+case $what in
+lab|all)
+	rm -f "$out/lab-rows.txt"
+	lab_run tools/lab/scenarios/bench.sh "$out/lab-bench.txt" ;;
+quick)
+	# the scenario is read in dom0, where the host's environment is not:
+	# the quick variant is a copy that says so
+	rm -f "$out/lab-rows.txt"
+	{ echo "BENCH_QUICK=1"; cat tools/lab/scenarios/bench.sh; } > "$out/bench-quick.sh"
+	BENCH_REPEAT=1 lab_run "$out/bench-quick.sh" "$out/lab-bench.txt" ;;
+density)
+	lab_run tools/lab/scenarios/bench-density.sh "$out/lab-density.txt" ;;
+esac
 python3 tools/bench/goals.py "$out/summary.csv" | tee "$out/goals.txt"
-echo "bench: $out/summary.csv, $out/goals.txt"
+echo "bench: $out/summary.csv, $out/goals.txt, $out/lab-rows.txt"
