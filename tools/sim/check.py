@@ -9,6 +9,10 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench        # noqa: E402  (the sweep's aggregation and summary rows)
+import calibrate    # noqa: E402
+
 SIM = None
 RESULTS = []
 WORKLOADS = ["bulk_rx", "bulk_tx", "rr", "poisson", "onoff", "mixed", "phase"]
@@ -18,6 +22,33 @@ POLICIES = [("stock", ["policy=off"]),
             ("dim", ["policy=dim"]),
             ("adaptive", ["policy=adaptive"])]
 SHORT = ["dur_us=60000", "warm_us=10000"]
+# the lab-comparable workloads: peers in dom0, Xen's timer slop
+LAB = ["peer=dom0", "timer_slop_ns=50000"]
+LAB_WORKLOADS = [["workload=open", "rate=20000", "pkt=64"],
+                 ["workload=open", "dir=tx", "rate=20000", "pkt=256"],
+                 ["workload=redis"], ["workload=rr", "conc=8"],
+                 ["workload=density", "guests=2", "rate=20000", "pkt=64"],
+                 ["workload=g2g"], ["workload=g2g_open", "rate=20000", "pkt=64"]]
+# synthetic calibration rows: the simulator with only the costs the fit has
+# (per packet, per interrupt, per byte; the same both ways), the rest 0
+CAL_TRUE = {"dom0": {"ns_per_pkt": 1100, "ns_per_irq": 2000, "ps_per_byte": 300},
+            "guest": {"ns_per_pkt": 800, "ns_per_irq": 1700, "ps_per_byte": 120}}
+CAL_ZERO = ["d0_hcall_ns", "d0_napi_ns", "d0_kthread_ns", "d0_timer_ns",
+            "nic_irq_ns", "nic_pkt_ns", "nic_byte_ps", "d0_app_wake_ns",
+            "d0_app_pkt_ns", "d0_app_byte_ps", "d0_sock_tx_ns", "g_hcall_ns",
+            "g_napi_ns", "g_gc_pkt_ns", "g_timer_ns", "g_app_wake_ns",
+            "g_app_req_ns", "g_app_pkt_ns", "g_app_byte_ps"]
+
+
+def cal_costs():
+    t = CAL_TRUE
+    args = []
+    for pre, dom in (("d0", "dom0"), ("g", "guest")):
+        args += [f"{pre}_irq_ns={t[dom]['ns_per_irq']}"]
+        for d in ("rx", "tx"):
+            args += [f"{pre}_{d}_pkt_ns={t[dom]['ns_per_pkt']}",
+                     f"{pre}_{d}_byte_ps={t[dom]['ps_per_byte']}"]
+    return args + [f"{k}=0" for k in CAL_ZERO]
 
 
 def run(*args, raw=False):
@@ -140,6 +171,170 @@ def main():
        "lat_out writes the samples behind lat_n and p50",
        f"rows rr {len(rr_ns)} oneway {ow}, lat_n {m['lat_n']}, "
        f"p50 {p50:.2f} vs {m['p50_us']}")
+
+    # the lab-comparable workloads: traffic flows, nothing stranded
+    for wl in LAB_WORKLOADS:
+        for name, pol in POLICIES:
+            r = run(*wl, *LAB, *pol, "seed=3", *SHORT)
+            what = " ".join(w.split("=")[1] for w in wl)
+            if name == "stock":
+                ok(r["held"] == "0" and r["timer_fires"] == "0" and
+                   r["xmit_more_held"] == "0", f"stock never holds: {what}", r)
+            ok(r["stranded"] == "0" and r["owed"] == "0" and int(r["pkts"]) > 0
+               and int(r["lat_n"]) > 0 and r["timers"] == "default",
+               f"traffic flows, round trips measured, nothing stranded: {what} {name}", r)
+
+    # open: the offered packets, their echoes, no loss at a low rate
+    for d in ["rx", "tx"]:
+        o = run("workload=open", f"dir={d}", "rate=5000", "pkt=64", *LAB, *SHORT)
+        n = int(o["offered"])
+        ok(abs(n - 5000 * 0.05) <= 1 and o["loss"] == "0.000000" and
+           f(o, "offered_pps") == 5000 and abs(int(o["lat_n"]) - n / 50) <= 1 and
+           o["class"] == "open",
+           f"open dir={d} 5000 pps: 250 offered, no loss, every 50th echoed", o)
+    # an echo's round trip: there and back (the one-way time is there only)
+    o = run("workload=open", "dir=tx", "rate=5000", "pkt=64", *LAB, *SHORT)
+    rr0 = run("workload=rr", *LAB, *SHORT)
+    ok(f(o, "p50_us") > 1.5 * f(o, "ow_p50_us") and
+       f(o, "p50_us") > 0.5 * f(rr0, "p50_us"),
+       "open dir=tx: an echo's round trip > 1.5 x the one-way time, ~ an rr round trip",
+       f"echo p50 {o['p50_us']} one-way p50 {o['ow_p50_us']} rr p50 {rr0['p50_us']}")
+    # the sender's timer: catch-up bursts every tick_ns, or even spacing
+    burst = {}
+    for tick in [100000, 0]:
+        cp = subprocess.run([SIM, "workload=open", "dir=tx", "rate=200000", "pkt=64",
+                             f"tick_ns={tick}", "verbose=1", *LAB, *SHORT],
+                            check=True, capture_output=True, text=True)
+        o = next(csv.DictReader(io.StringIO(cp.stdout)))
+        wk = [int(x.split("sender wake-ups ")[1].split()[0])
+              for x in cp.stderr.splitlines() if x.startswith("flow 0:")]
+        burst[tick] = (wk[0] if wk else -1, int(o["offered"]))
+    ok(abs(burst[100000][0] - 500) <= 1 and burst[100000][1] == 10000 and
+       abs(burst[0][0] - burst[0][1]) <= 1,
+       "open 200k pps: sent in 500 wake-ups of 20 (tick_ns=100000), one by one (tick_ns=0)",
+       burst)
+
+    # manyflow, redis
+    m8 = run("workload=rr", "conc=8", *LAB, *SHORT)
+    ok(m8["class"] == "manyflow" and f(m8, "worst_p99_us") >= f(m8, "p99_us") - 0.01
+       and abs(f(m8, "ops_per_s") * 2 - f(m8, "pps")) < 0.02 * f(m8, "pps"),
+       "rr conc=8: manyflow, worst loop's p99 >= pooled p99, 2 packets per op", m8)
+    rd = run("workload=redis", *LAB, *SHORT)
+    ok(f(rd, "p50_us") >= 50 * 10 and f(rd, "ops_per_s") > 0 and
+       abs(f(rd, "cpu_ns_per_op") - 2 * f(rd, "cpu_ns_per_pkt")) <
+       0.02 * f(rd, "cpu_ns_per_op"),
+       "redis: 50 clients queue at a 10 us server (p50 >= 500 us), CPU per op = 2 packets'",
+       rd)
+
+    # density: N guests on dom0's vCPU
+    d1 = run("workload=density", "guests=1", *LAB, *SHORT)
+    d2 = run("workload=density", "guests=2", *LAB, *SHORT)
+    ok(d2["guests"] == "2" and d1["guests"] == "1" and
+       f(d2, "offered_pps") == 2 * f(d1, "offered_pps") and
+       abs(int(d2["offered"]) - 2 * int(d1["offered"])) <= 2 and
+       1.5 * int(d1["pkts"]) < int(d2["pkts"]) and d2["loss"] == "0.000000" and
+       f(d2, "worst_p99_us") >= f(d2, "p99_us") - 0.01,
+       "density guests=2: 2 guests, twice the offered stream, none lost, worst guest's p99",
+       f"{d1}\n{d2}")
+
+    # g2g: through the bridge, two guests' levers in series
+    rr0 = run("workload=rr", *LAB, *SHORT)
+    gg = run("workload=g2g", *LAB, *SHORT)
+    ok(gg["guests"] == "2" and f(gg, "p50_us") > f(rr0, "p50_us") and
+       abs(int(gg["pkts"]) / int(gg["lat_n"]) - 4) < 0.1 and
+       abs(int(rr0["pkts"]) / int(rr0["lat_n"]) - 2) < 0.1,
+       "g2g: 4 ring crossings per round trip (rr: 2), round trip longer than rr's",
+       f"g2g p50 {gg['p50_us']} rr p50 {rr0['p50_us']}")
+
+    # bench rows: the summary.csv columns shared with the lab
+    pols = [p for p in bench.policies()
+            if p[0] in ("stock", "static-u32-f16", "dim", "adaptive")]
+    summ = []
+    for wl in ["rr", "poisson_20000", "open_rx_64_20000", "open_tx_256_5000",
+               "manyflow_8", "redis", "density_2", "g2g_rr", "g2g_open"]:
+        wargs, kind = bench.WORKLOADS[wl]
+        rows = [bench.run_one(SIM, wl, wargs + SHORT, pol, pargs, 1)
+                for pol, pargs in pols]
+        agg = bench.aggregate(wl, rows, pols)
+        summ += bench.summary_rows(wl, agg, bench.pick_static_best(agg, kind), pols)
+    hdr = bench.SUMMARY_HEADER
+    cells = [dict(zip(hdr, r)) for r in summ]
+    always = ["class", "pps", "guest_cpu_ns_per_pkt", "dom0_cpu_ns_per_pkt",
+              "p50_us", "p99_us", "p999_us", "guests", "timers"]
+    bad = [c for c in cells if len(c) != len(hdr) or any(not c[k] for k in always)
+           or c["budget_us"] or
+           bool(c["offered_pps"]) != (c["class"] in ("open", "density") or
+                                      c["workload"] == "g2g_open") or
+           bool(c["loss"]) != bool(c["offered_pps"])]
+    ok(len(hdr) == 19 and cells and not bad,
+       "bench rows fill the new columns (offered_pps and loss where a rate is offered)",
+       bad[:3])
+    cls = {c["workload"]: (c["class"], c["timers"], c["guests"]) for c in cells}
+    ok(cls["rr"] == ("rr", "exact", "1") and cls["poisson_20000"][0] == "open" and
+       cls["open_rx_64_20000"] == ("open", "default", "1") and
+       cls["manyflow_8"][0] == cls["redis"][0] == "manyflow" and
+       cls["density_2"] == ("density", "default", "2") and
+       cls["g2g_rr"] == ("g2g", "default", "2"),
+       "bench rows: class, timers and guests", cls)
+    sp = os.path.join(a.tmp, "summary.csv")
+    with open(sp, "w", newline="") as fp:
+        w = csv.writer(fp)
+        w.writerow(hdr[:9])     # an older summary.csv
+        w.writerow(["lab", "pp-udp", "stock", "1", "1", "9000", "50", "60", "1"])
+    bench.summary_upgrade(sp)
+    with open(sp, "a", newline="") as fp:
+        csv.writer(fp).writerows(summ)
+    with open(sp, newline="") as fp:
+        back = list(csv.DictReader(fp))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "bench"))
+    import goals
+    res = goals.check(goals.load(sp))
+    ok(list(back[0].keys()) == hdr and back[0]["p99_us"] == "60" and
+       len(back) == len(summ) + 1 and
+       any(r[1] == "rr" and r[4] is not None for r in res),
+       "an older summary.csv is rewritten under the new header; goals.py reads it", res[:2])
+
+    # calibration: rows made by the simulator give back its own costs
+    syn = os.path.join(a.tmp, "synthetic.csv")
+    with open(syn, "w", newline="") as fp:
+        w = csv.writer(fp)
+        w.writerow(hdr)
+        for wn, wl in [("rr", ["workload=rr"]),
+                       ("rr_big", ["workload=rr", "conc=4", "req=1024", "resp=1400"]),
+                       ("open_rx", ["workload=open", "pkt=64", "rate=50000"]),
+                       ("open_tx", ["workload=open", "dir=tx", "pkt=1400",
+                                    "rate=20000"])]:
+            for name, pol in POLICIES:
+                r = run(*wl, *pol, "peer=dom0", *cal_costs(), *SHORT)
+                w.writerow(["lab", wn, name] +
+                           [r[k] if k in ("class", "timers") else
+                            f"{float(r[k]):.4g}" if k in r and float(r[k]) >= 0
+                            else "" for k in hdr[3:]])
+    by = calibrate.summary_rows(syn, "lab", None)
+    errs = {}
+    for dom, rows in by.items():
+        cols, coef, se, why = calibrate.fit_domain([x[1] for x in rows],
+                                                   [x[2] for x in rows])
+        got = {calibrate.NAMES[j]: c for j, c in zip(cols, coef)}
+        for k, v in CAL_TRUE[dom].items():
+            errs[f"{dom} {k}"] = abs(got.get(k, 0) - v) / v
+        errs[f"{dom} busy %cpu"] = got.get("busy_ns_per_s", 0) / 1e7
+    ok(max(errs.values()) < 0.01,
+       "calibrate.py --summary recovers the simulator's costs (< 1%) from its rows", errs)
+    cp = subprocess.run([sys.executable, calibrate.__file__, "--summary", syn],
+                        capture_output=True, text=True)
+    ok(cp.returncode == 0 and "rms residual" in cp.stdout and
+       "open_tx/adaptive" in cp.stdout and "d0_irq_ns=" in cp.stdout,
+       "calibrate.py prints the fit, the residual per row and the parameters",
+       cp.stdout + cp.stderr)
+    flat = [[1.0, 0.5, x / 10, 0.0] for x in range(1, 6)]
+    _, _, _, why = calibrate.fit_domain(flat, [1000 + 0.5 * 2000 + 30 * x[2] for x in flat])
+    few = calibrate.fit_domain(flat[:2], [1, 2])[3]
+    ok("collinear" in why.get(1, "") and "all zero" in why.get(3, "") and
+       "too few rows" in few.get(2, ""),
+       "calibrate says why a cost cannot be fitted (collinear, all zero, too few rows)",
+       f"{why} {few}")
 
     # trace replay
     tr = os.path.join(a.tmp, "trace.csv")

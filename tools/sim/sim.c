@@ -12,6 +12,7 @@
 #include "sim.h"
 
 #define RS SIM_RING_SIZE
+#define NSEC 1000000000ULL
 
 /* ---- parameters --------------------------------------------------------- */
 
@@ -44,17 +45,21 @@ static struct {
 	const char *trace;
 	const char *out;
 	const char *lat_out;
+	const char *dir;
+	const char *peer;
 	u64 seed;
 	u64 dur_us, warm_us, drain_ms;
 	u64 usecs, frames;
-	u64 window, seg, conc, req, resp;
-	u64 rate, pkt, on_us, off_us;
+	u64 window, seg, conc, req, resp, svc_ns;
+	u64 rate, pkt, on_us, off_us, tick_ns, echo, guests;
 	u64 header, verbose, usecs_high, weight;
 } P = {
-	.workload = "rr", .policy = "off", .label = NULL,
+	.workload = "rr", .policy = "off", .label = NULL, .dir = "rx", .peer = "ext",
 	.seed = 1, .dur_us = 200000, .warm_us = 20000, .drain_ms = 5000,
-	.window = 256, .seg = 1448, .conc = 1, .req = 64, .resp = 64,
+	/* conc, req, resp, svc_ns: 0 = the workload's default (parse_args) */
+	.window = 256, .seg = 1448,
 	.rate = 10000, .pkt = 256, .on_us = 500, .off_us = 4500,
+	.svc_ns = ~0ULL, .tick_ns = 100000, .echo = 50, .guests = 1,
 	.header = 1, .usecs_high = XCC_DEF_USECS_HIGH, .weight = XCC_WEIGHT_MAX,
 };
 
@@ -72,34 +77,51 @@ struct event {
 
 enum ev_type {
 	EV_STEP, EV_TIMER, EV_EVTCHN, EV_UNMASK, EV_NIC_ARRIVE, EV_NIC_IRQ,
-	EV_CLIENT, EV_GEN, EV_DELACK, EV_MARK,
+	EV_CLIENT, EV_GEN, EV_DELACK, EV_MARK, EV_RR_NEXT,
 };
 
-enum flow_type { F_BULK_RX, F_BULK_TX, F_RR, F_POISSON, F_ONOFF, F_TRACE };
-
-struct flow {
-	int type;
-	int vif;
-	int id;
-	u64 start, stop;
-	u32 window, inflight, seg;
-	u32 unacked;			/* receiver: segments not yet acked */
-	u32 delack_gen;
-	u32 conc, req, resp;
-	u64 rate, pkt, on_ns, off_ns;
-	u64 sent;
-};
-
-struct trace_row {
-	u64 t;
-	u32 bytes;
-	u8 dir;
+enum flow_type {
+	F_BULK_RX, F_BULK_TX, F_RR, F_POISSON, F_ONOFF, F_TRACE, F_OPEN,
 };
 
 struct lat {
 	const char *kind;	/* lat_out's first column */
 	u64 *v;
 	size_t n, cap;
+};
+
+/*
+ * A flow runs between a guest (vif) and a peer: the external host
+ * (EP_EXT), an application in dom0 (EP_D0) or, through dom0's bridge,
+ * another guest (its vif). Request/response: the peer is the client, the
+ * guest's application serves. One-way sources: dir says which way
+ * (DIR_RX: peer -> guest).
+ */
+struct flow {
+	int type;
+	int vif;
+	int peer;
+	int dir;
+	int id;
+	u64 start, stop;
+	u32 window, inflight, seg;
+	u32 unacked;			/* receiver: segments not yet acked */
+	u32 delack_gen;
+	u32 conc, req, resp;
+	u64 svc_ns;			/* rr: application work per request */
+	u64 rate, pkt, on_ns, off_ns;
+	u64 sent;
+	u32 echo;			/* open: every echo-th packet comes back */
+	u64 offered, recv;		/* one-way: sent and received in the window */
+	u64 wakes;			/* open: the sender's wake-ups in the window */
+	struct lat *grp;		/* round trips per loop (rr) or per flow */
+	u32 ngrp;
+};
+
+struct trace_row {
+	u64 t;
+	u32 bytes;
+	u8 dir;
 };
 
 struct counters {
@@ -115,8 +137,9 @@ static struct {
 	struct dom d0, g[SIM_MAX_VIFS];
 	struct vif v[SIM_MAX_VIFS];
 	int nvif;
-	struct flow f[8];
+	struct flow f[SIM_MAX_FLOWS];
 	int nflow;
+	double offered_pps;	/* nominal offered rate, < 0: none */
 	struct pktq nicq;
 	bool nic_sched, nic_irq_wait;
 	u64 nic_irqs;
@@ -126,7 +149,7 @@ static struct {
 	bool stopping, measuring;
 	u64 live_pkts, drops, bytes;
 	struct counters c_warm, c_end;
-	struct lat lat_rr, lat_ow;
+	struct lat lat_rr, lat_ow, lat_echo;
 	FILE *lat_out;
 	struct trace_row *trace;
 	size_t ntrace;
@@ -250,7 +273,9 @@ static struct pkt *pkt_new(int kind, int dir, u32 bytes, int vif, int flow)
 	p->nslots = slots ? slots : 1;
 	p->vif = vif;
 	p->flow = flow;
+	p->dst = dir == DIR_RX ? vif : EP_EXT;
 	p->t0 = S.now;
+	p->t_tx = S.now;
 	S.live_pkts++;
 	return p;
 }
@@ -297,13 +322,8 @@ static bool in_window(u64 t)
 	return t >= S.warm && t < S.end;
 }
 
-static void lat_add(struct lat *l, u64 origin, u64 ns)
+static void lat_push(struct lat *l, u64 ns)
 {
-	if (!in_window(origin))
-		return;
-	if (S.lat_out)
-		fprintf(S.lat_out, "%s,%llu,%llu\n", l->kind,
-			(unsigned long long)origin, (unsigned long long)ns);
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 4096;
 		l->v = realloc(l->v, l->cap * sizeof(*l->v));
@@ -311,6 +331,28 @@ static void lat_add(struct lat *l, u64 origin, u64 ns)
 			die("out of memory");
 	}
 	l->v[l->n++] = ns;
+}
+
+static void lat_add(struct lat *l, u64 origin, u64 ns)
+{
+	if (!in_window(origin))
+		return;
+	if (S.lat_out)
+		fprintf(S.lat_out, "%s,%llu,%llu\n", l->kind,
+			(unsigned long long)origin, (unsigned long long)ns);
+	lat_push(l, ns);
+}
+
+/*
+ * A round trip of flow @f's loop @slot that started at @origin (the
+ * packet's t_tx: a sender stamps it before it sends, as sockperf does).
+ */
+static void lat_rt(struct lat *l, struct flow *f, u32 slot, u64 origin)
+{
+	if (!in_window(origin))
+		return;
+	lat_add(l, origin, S.now - origin);
+	lat_push(&f->grp[slot < f->ngrp ? slot : 0], S.now - origin);
 }
 
 static void account_bytes(u32 bytes)
@@ -337,10 +379,14 @@ static struct item *item_new(int type, void *obj)
 	return it;
 }
 
-/* Process context: the application and netback's guest-RX kthread. */
+/*
+ * Process context: the applications (the guest's, the peer's in dom0)
+ * and netback's guest-RX kthread.
+ */
 static bool item_is_task(const struct item *it)
 {
-	return it->type == IT_APP || it->type == IT_NB_RXK;
+	return it->type == IT_APP || it->type == IT_NB_RXK ||
+	       it->type == IT_D0APP;
 }
 
 /* A task's CFS vruntime: the time it ran, plus the sleeper placement. */
@@ -348,7 +394,14 @@ static u64 *task_vr(const struct item *it)
 {
 	struct vif *v = it->obj;
 
-	return it->type == IT_APP ? &v->app_vr : &v->rxk_vr;
+	switch (it->type) {
+	case IT_APP:
+		return &v->app_vr;
+	case IT_D0APP:
+		return &v->d0app_vr;
+	default:
+		return &v->rxk_vr;
+	}
 }
 
 /* Queue @it ahead of the first task waiting on @d. */
@@ -474,11 +527,23 @@ static void dom_task_started(struct dom *d)
 
 	d->task_wait = 0;
 	d->resched = false;
+	d->run_since = S.now;
 	for (it = d->head; it; it = it->next)
 		if (item_is_task(it)) {
 			d->task_wait = S.now + 1;
 			break;
 		}
+}
+
+/* Does a task with a smaller vruntime than @t's wait on @d? */
+static bool dom_task_waits(const struct dom *d, const struct item *t)
+{
+	const struct item *it;
+
+	for (it = d->head; it; it = it->next)
+		if (item_is_task(it) && *task_vr(it) < *task_vr(t))
+			return true;
+	return false;
 }
 
 /* Run the vCPU at S.now until it is busy for a while or idle. */
@@ -496,6 +561,13 @@ static void dom_advance(struct dom *d)
 			dom_requeue_task(d, d->run);
 			d->run = NULL;
 		}
+		/* wake_preempt: a task that has run a slice (to the next
+		 * scheduler tick) gives way to a waiting task with a smaller
+		 * vruntime (check_preempt_tick())
+		 */
+		if (d->run && C.wake_preempt && item_is_task(d->run) &&
+		    S.now - d->run_since >= SIM_SLICE_NS && dom_task_waits(d, d->run))
+			d->resched = true;
 		/* wake_preempt: a woken task takes over between two steps */
 		if (d->run && d->resched && item_is_task(d->run)) {
 			d->resched = false;
@@ -666,6 +738,7 @@ static u64 ser_ns(u32 bytes)
 
 static void nic_arrive(struct pkt *p);
 static void client_arrive(struct pkt *p);
+static void oneway_recv(struct flow *f, struct pkt *p, int at, bool in_app);
 
 /* Wire and external host jitter: uniform in [0, wire_jitter_ns]. */
 static u64 wire_jitter(void)
@@ -678,7 +751,6 @@ static void client_send(struct pkt *p)
 {
 	u64 dep = S.in_free > S.now ? S.in_free : S.now;
 
-	p->t0 = S.now;
 	dep += ser_ns(p->bytes);
 	S.in_free = dep;
 	ev_push(dep + C.wire_ns + wire_jitter(), EV_NIC_ARRIVE, p, 0);
@@ -766,14 +838,21 @@ static void client_arrive(struct pkt *p)
 			ev_push(S.now + C.client_delack_ns, EV_DELACK, f,
 				f->delack_gen);
 		break;
-	case PK_RESP:
+	case PK_RESP:		/* the client's next request of that loop */
 		account_bytes(p->bytes);
-		lat_add(&S.lat_rr, p->t0, S.now - p->t0);
+		lat_rt(&S.lat_rr, f, p->slot, p->t_tx);
+		ev_push(S.now + C.client_ns, EV_RR_NEXT, f, p->slot);
 		pkt_free(p);
-		ev_push(S.now + C.client_ns, EV_GEN, f, 1);
+		break;
+	case PK_ECHO:		/* a one-way packet of ours came back */
+		account_bytes(p->bytes);
+		lat_rt(&S.lat_echo, f, 0, p->t_tx);
+		pkt_free(p);
 		break;
 	default:
 		account_bytes(p->bytes);
+		if (p->kind == PK_ONEWAY)
+			oneway_recv(f, p, EP_EXT, false);
 		pkt_free(p);
 		break;
 	}
@@ -811,6 +890,40 @@ static struct xcc_params lever_params(const struct lever_cfg *l)
 }
 
 /* ---- netback (dom0) ----------------------------------------------------- */
+
+static void nb_kick(struct vif *v);
+static void d0app_schedule(struct vif *v);
+
+/*
+ * A guest's frame leaves netback: onto the physical NIC, or through
+ * dom0's bridge into another guest's vif (xenvif_start_xmit(), the cost
+ * is part of d0_tx_pkt_ns).
+ */
+static void nb_forward(struct pkt *p)
+{
+	struct vif *v;
+
+	if (p->dst == EP_EXT) {
+		wire_out(p);
+		return;
+	}
+	if (p->dst == EP_D0) {	/* the local stack: the peer's socket */
+		v = &S.v[p->vif];
+		pq_add(&v->d0sock, p);
+		d0app_schedule(v);
+		return;
+	}
+	v = &S.v[p->dst];
+	p->vif = p->dst;
+	p->dir = DIR_RX;
+	p->t_nic = S.now;
+	if (v->rxq.len >= SIM_RXQ_MAX) {
+		pkt_drop(p);
+		return;
+	}
+	pq_add(&v->rxq, p);
+	nb_kick(v);
+}
 
 static void nb_napi_schedule(struct vif *v)
 {
@@ -912,7 +1025,7 @@ static s64 nb_napi_step(struct vif *v, struct item *it)
 			r->req_cons += p->nslots;
 			v->pv_pkts++;
 			v->nb_rx_bytes += p->bytes;
-			wire_out(p);
+			nb_forward(p);
 			/* push_tx_responses() + xcc_nb_txc_push() */
 			r->rsp_prod_pvt += p->nslots;
 			crossed = push_responses(r);
@@ -1101,6 +1214,148 @@ static void gq_add(struct vif *v, struct pkt *p)
 	pq_add(&v->gq, p);
 }
 
+/* ---- endpoints: the external host, dom0's or a guest's application ------ */
+
+/*
+ * A packet of @flow from endpoint @from to endpoint @to (a vif, EP_EXT
+ * or EP_D0; one of them a vif).
+ */
+static struct pkt *ep_pkt(int kind, int from, int to, u32 bytes, int flow)
+{
+	struct pkt *p;
+
+	if (from == EP_EXT || from == EP_D0)
+		p = pkt_new(kind, DIR_RX, bytes, to, flow);
+	else
+		p = pkt_new(kind, DIR_TX, bytes, from, flow);
+	p->dst = to;
+	return p;
+}
+
+/*
+ * Endpoint @from sends it: the external host puts it on the link; an
+ * application hands it to the stack now (@in_app: it is running; dom0's
+ * pays for the send first) or when it next runs (a sender woken by its
+ * timer).
+ */
+static void ep_xmit(struct pkt *p, int from, bool in_app)
+{
+	struct vif *v = &S.v[p->vif];
+
+	if (from == EP_EXT) {
+		client_send(p);
+	} else if (from == EP_D0) {
+		pq_add(&v->d0tx, p);
+		d0app_schedule(v);
+	} else if (in_app) {
+		gq_add(v, p);
+	} else {
+		pq_add(&v->apptx, p);
+		app_schedule(v);
+	}
+}
+
+/* The sender and the receiver of one-way flow @f. */
+static int oneway_src(const struct flow *f)
+{
+	return f->dir == DIR_RX ? f->peer : f->vif;
+}
+
+static int oneway_dst(const struct flow *f)
+{
+	return f->dir == DIR_RX ? f->vif : f->peer;
+}
+
+/* A one-way packet reached the application at endpoint @at: echo it? */
+static void oneway_recv(struct flow *f, struct pkt *p, int at, bool in_app)
+{
+	struct pkt *e;
+
+	if (in_window(p->t0))
+		f->recv++;
+	if (!(p->flags & PKF_ECHO))
+		return;
+	e = ep_pkt(PK_ECHO, at, oneway_src(f), p->bytes, f->id);
+	e->t0 = p->t0;
+	e->t_tx = p->t_tx;
+	ep_xmit(e, at, in_app);
+}
+
+/* ---- the peer application in dom0 (peer=dom0) --------------------------- */
+
+static void d0app_schedule(struct vif *v)
+{
+	if (v->d0app)
+		return;
+	v->d0app = true;
+	dom_wake_task(&S.d0, item_new(IT_D0APP, v));
+}
+
+static void d0app_consume(struct vif *v, struct pkt *p)
+{
+	struct flow *f = &S.f[p->flow];
+	struct pkt *q;
+
+	if (p->dir == DIR_RX) {	/* sendto() done: into the vif's queue */
+		p->t_nic = S.now;
+		if (v->rxq.len >= SIM_RXQ_MAX) {
+			pkt_drop(p);
+			return;
+		}
+		pq_add(&v->rxq, p);
+		nb_kick(v);
+		return;
+	}
+	account_bytes(p->bytes);
+	switch (p->kind) {
+	case PK_RESP:		/* the client's next request of that loop */
+		lat_rt(&S.lat_rr, f, p->slot, p->t_tx);
+		if (flow_running(f)) {
+			q = ep_pkt(PK_REQ, EP_D0, f->vif, f->req, p->flow);
+			q->slot = p->slot;
+			ep_xmit(q, EP_D0, true);
+		}
+		break;
+	case PK_ECHO:
+		lat_rt(&S.lat_echo, f, 0, p->t_tx);
+		break;
+	case PK_ONEWAY:
+		lat_add(&S.lat_ow, p->t_tx, S.now - p->t_tx);
+		oneway_recv(f, p, EP_D0, true);
+		break;
+	}
+	pkt_free(p);
+}
+
+/* The peer's process: receive what came, send what is to be sent. */
+static s64 d0app_step(struct vif *v, struct item *it)
+{
+	struct pkt *p = it->cur;
+
+	if (it->phase == 0) {
+		it->phase = 1;
+		return C.d0_app_wake_ns;
+	}
+	if (p) {
+		it->cur = NULL;
+		d0app_consume(v, p);
+		return 0;
+	}
+	p = pq_pop(&v->d0sock);
+	if (!p) {
+		p = pq_pop(&v->d0tx);
+		if (p && p->kind != PK_ECHO)	/* an echo keeps its origin's */
+			p->t_tx = S.now;
+	}
+	if (!p) {
+		v->d0app = false;
+		return STEP_DONE;
+	}
+	it->cur = p;
+	return C.d0_app_pkt_ns + p->bytes * C.d0_app_byte_ps / 1000 +
+	       (p->dir == DIR_RX ? C.d0_sock_tx_ns : 0);
+}
+
 static bool nf_tx_slot_available(const struct vif *v)
 {
 	return v->tx.req_prod_pvt - v->tx.rsp_cons < RS - SIM_SLOTS_MIN - 1;
@@ -1286,23 +1541,40 @@ static s64 nf_napi_step(struct vif *v, struct item *it)
 
 static void app_consume(struct vif *v, struct pkt *p)
 {
+	struct flow *f = &S.f[p->flow];
 	struct pkt *q;
 
 	if (p->dir == DIR_TX) {		/* the application sends */
 		gq_add(v, p);
 		return;
 	}
+	account_bytes(p->bytes);
 	switch (p->kind) {
-	case PK_REQ:
-		account_bytes(p->bytes);
-		q = pkt_new(PK_RESP, DIR_TX, S.f[p->flow].resp, v->idx, p->flow);
+	case PK_REQ:		/* the server answers the client */
+		q = ep_pkt(PK_RESP, v->idx, f->peer, f->resp, p->flow);
 		q->t0 = p->t0;
+		q->t_tx = p->t_tx;
+		q->slot = p->slot;
 		pkt_free(p);
 		gq_add(v, q);
 		break;
+	case PK_RESP:		/* a client in this guest (g2g): next request */
+		lat_rt(&S.lat_rr, f, p->slot, p->t_tx);
+		if (flow_running(f)) {
+			q = ep_pkt(PK_REQ, v->idx, f->vif, f->req, p->flow);
+			q->slot = p->slot;
+			ep_xmit(q, v->idx, true);
+		}
+		pkt_free(p);
+		break;
+	case PK_ECHO:
+		lat_rt(&S.lat_echo, f, 0, p->t_tx);
+		pkt_free(p);
+		break;
 	default:
-		account_bytes(p->bytes);
 		lat_add(&S.lat_ow, p->t_nic, S.now - p->t_nic);
+		if (p->kind == PK_ONEWAY)
+			oneway_recv(f, p, v->idx, true);
 		pkt_free(p);
 		break;
 	}
@@ -1323,14 +1595,17 @@ static s64 app_step(struct vif *v, struct item *it)
 		return 0;
 	}
 	p = pq_pop(&v->sock);
-	if (!p)
+	if (!p) {
 		p = pq_pop(&v->apptx);
+		if (p && p->kind != PK_ECHO)	/* an echo keeps its origin's */
+			p->t_tx = S.now;
+	}
 	if (!p) {
 		v->app = false;
 		return STEP_DONE;
 	}
 	it->cur = p;
-	return (p->kind == PK_REQ ? C.g_app_req_ns : C.g_app_pkt_ns) +
+	return (p->kind == PK_REQ ? S.f[p->flow].svc_ns : C.g_app_pkt_ns) +
 	       p->bytes * C.g_app_byte_ps / 1000;
 }
 
@@ -1544,6 +1819,8 @@ static s64 item_step(struct dom *d, struct item *it)
 		return guest_item(it->obj, it, app_step);
 	case IT_NETTX:
 		return guest_item(it->obj, it, nettx_step);
+	case IT_D0APP:
+		return d0app_step(it->obj, it);
 	}
 	return STEP_DONE;
 }
@@ -1560,6 +1837,10 @@ static struct flow *flow_add(int type, int vif, u64 start, u64 stop)
 	f->id = S.nflow++;
 	f->type = type;
 	f->vif = vif;
+	/* rr and one-way sources: the peer= endpoint */
+	f->peer = (type == F_RR || type == F_POISSON || type == F_ONOFF ||
+		   type == F_OPEN) && !strcmp(P.peer, "dom0") ? EP_D0 : EP_EXT;
+	f->dir = DIR_RX;
 	f->start = start;
 	f->stop = stop;
 	f->window = P.window;
@@ -1567,17 +1848,74 @@ static struct flow *flow_add(int type, int vif, u64 start, u64 stop)
 	f->conc = P.conc;
 	f->req = P.req;
 	f->resp = P.resp;
+	f->svc_ns = P.svc_ns != ~0ULL ? P.svc_ns : C.g_app_req_ns;
 	f->rate = P.rate;
 	f->pkt = P.pkt;
 	f->on_ns = P.on_us * 1000;
 	f->off_ns = P.off_us * 1000;
+	f->ngrp = type == F_RR ? f->conc : 1;
+	f->grp = xalloc(f->ngrp * sizeof(*f->grp));
 	ev_push(start, EV_GEN, f, 0);
 	return f;
 }
 
-static void rr_send(struct flow *f)
+/*
+ * An open-loop constant-rate stream (the lab's UDP sender): packet i is
+ * due at start + i / rate, every echo-th is echoed by the receiver. The
+ * sender's timer has a granularity of tick_ns (0: exact); it starts at a
+ * random phase of it.
+ */
+static struct flow *open_add(int vif, int dir)
 {
-	client_send(pkt_new(PK_REQ, DIR_RX, f->req, f->vif, f->id));
+	u64 phase = P.tick_ns ? rng_next() % P.tick_ns : 0;
+	struct flow *f = flow_add(F_OPEN, vif, phase, S.end);
+
+	f->dir = dir;
+	f->echo = P.echo;
+	S.offered_pps += f->rate;
+	return f;
+}
+
+static void rr_send(struct flow *f, u32 slot)
+{
+	struct pkt *p = ep_pkt(PK_REQ, f->peer, f->vif, f->req, f->id);
+
+	p->slot = slot;
+	ep_xmit(p, f->peer, false);
+}
+
+/* A one-way source sends its next packet. */
+static void oneway_send(struct flow *f)
+{
+	struct pkt *p = ep_pkt(PK_ONEWAY, oneway_src(f), oneway_dst(f), f->pkt,
+			       f->id);
+
+	if (f->echo && f->sent % f->echo == 0)
+		p->flags |= PKF_ECHO;
+	if (in_window(S.now))
+		f->offered++;
+	f->sent++;
+	ep_xmit(p, oneway_src(f), false);
+}
+
+/*
+ * The open stream's sender wakes (at the earliest tick_ns after its last
+ * wake-up, hrtimer granularity) and sends every packet due by now: even
+ * spacing where the interval exceeds the tick, catch-up bursts of
+ * rate x tick_ns packets where it does not.
+ */
+static void open_wake(struct flow *f)
+{
+	u64 due = (S.now - f->start) * f->rate / NSEC + 1, t;
+
+	if (in_window(S.now))
+		f->wakes++;
+	while (f->sent < due)
+		oneway_send(f);
+	t = f->start + (f->sent * NSEC + f->rate - 1) / f->rate;
+	if (t < S.now + P.tick_ns)
+		t = S.now + P.tick_ns;
+	ev_push(t, EV_GEN, f, 4);
 }
 
 /* Poisson (and on/off) sources: next arrival, skipping off periods. */
@@ -1616,21 +1954,21 @@ static void gen_event(struct flow *f, u32 what)
 		app_schedule(v);
 		break;
 	case F_RR:
-		if (what == 0) {
-			for (i = 0; i < f->conc; i++)
-				rr_send(f);
-		} else {
-			rr_send(f);
-		}
+		for (i = 0; i < f->conc; i++)
+			rr_send(f, i);
 		break;
 	case F_POISSON:
 	case F_ONOFF:
 		if (what == 2)
-			client_send(pkt_new(PK_ONEWAY, DIR_RX, f->pkt, f->vif,
-					    f->id));
+			oneway_send(f);
 		oneway_next(f);
 		break;
+	case F_OPEN:
+		open_wake(f);
+		break;
 	case F_TRACE:
+		if (in_window(S.now))
+			f->offered++;
 		row = &S.trace[f->sent++];
 		if (row->dir == DIR_RX) {
 			p = pkt_new(PK_ONEWAY, DIR_RX, row->bytes, f->vif, f->id);
@@ -1689,9 +2027,34 @@ static void workload_setup(void)
 {
 	const char *w = P.workload;
 	u64 end = S.end, half = S.end / 2;
+	int dir = strcmp(P.dir, "tx") ? DIR_RX : DIR_TX;
+	struct flow *f;
+	u64 i;
 
 	S.nvif = 1;
-	if (!strcmp(w, "bulk_rx")) {
+	S.offered_pps = -1;
+	if (!strcmp(w, "open")) {
+		S.offered_pps = 0;
+		open_add(0, dir);
+	} else if (!strcmp(w, "redis")) {
+		flow_add(F_RR, 0, 0, end);
+	} else if (!strcmp(w, "density")) {
+		S.nvif = P.guests;
+		S.offered_pps = 0;
+		for (i = 0; i < P.guests; i++) {
+			open_add(i, dir);
+			flow_add(F_RR, i, 0, end);
+		}
+	} else if (!strcmp(w, "g2g")) {
+		S.nvif = 2;		/* guest0's client, guest1's server */
+		f = flow_add(F_RR, 1, 0, end);
+		f->peer = 0;
+	} else if (!strcmp(w, "g2g_open")) {
+		S.nvif = 2;		/* guest0 -> guest1, echoed back */
+		S.offered_pps = 0;
+		f = open_add(0, DIR_TX);
+		f->peer = 1;
+	} else if (!strcmp(w, "bulk_rx")) {
 		flow_add(F_BULK_RX, 0, 0, end);
 	} else if (!strcmp(w, "bulk_tx")) {
 		flow_add(F_BULK_TX, 0, 0, end);
@@ -1699,8 +2062,10 @@ static void workload_setup(void)
 		flow_add(F_RR, 0, 0, end);
 	} else if (!strcmp(w, "poisson")) {
 		flow_add(F_POISSON, 0, 0, end);
+		S.offered_pps = P.rate;
 	} else if (!strcmp(w, "onoff")) {
 		flow_add(F_ONOFF, 0, 0, end);
+		S.offered_pps = (double)P.rate * P.on_us / (P.on_us + P.off_us);
 	} else if (!strcmp(w, "mixed")) {
 		S.nvif = 2;
 		flow_add(F_BULK_RX, 0, 0, end);
@@ -1743,6 +2108,7 @@ static void vif_init(struct vif *v, int idx)
 {
 	static const char * const names[SIM_MAX_VIFS] = {
 		"guest0", "guest1", "guest2", "guest3",
+		"guest4", "guest5", "guest6", "guest7",
 	};
 	struct xcc_params p;
 
@@ -1881,6 +2247,10 @@ static void dispatch(const struct event *e)
 	case EV_GEN:
 		gen_event(e->p, e->gen);
 		break;
+	case EV_RR_NEXT:
+		if (flow_running(e->p))
+			rr_send(e->p, e->gen);
+		break;
 	case EV_DELACK:
 		f = e->p;
 		if (e->gen == f->delack_gen && f->unacked)
@@ -1920,7 +2290,7 @@ struct opt {
 
 static const struct opt opts[] = {
 	{ "workload", NULL, &P.workload,
-	  "bulk_rx | bulk_tx | rr | poisson | onoff | mixed | mixed_tx | phase | trace" },
+	  "bulk_rx | bulk_tx | rr | redis | poisson | onoff | open | mixed | mixed_tx | phase | density | g2g | g2g_open | trace" },
 	{ "policy", NULL, &P.policy, "off | static | dim | adaptive (all levers)" },
 	{ "usecs", &P.usecs, NULL, "static: usecs on every lever" },
 	{ "frames", &P.frames, NULL, "static: frames on every lever" },
@@ -1941,11 +2311,21 @@ static const struct opt opts[] = {
 	{ "drain_ms", &P.drain_ms, NULL, "max time to drain after traffic stops" },
 	{ "window", &P.window, NULL, "bulk: segments in flight" },
 	{ "seg", &P.seg, NULL, "bulk: segment bytes (up to 65536: GSO)" },
-	{ "conc", &P.conc, NULL, "rr: requests outstanding" },
-	{ "req", &P.req, NULL, "rr: request bytes" },
-	{ "resp", &P.resp, NULL, "rr: response bytes" },
-	{ "rate", &P.rate, NULL, "poisson/onoff: packets per second" },
-	{ "pkt", &P.pkt, NULL, "poisson/onoff: packet bytes" },
+	{ "conc", &P.conc, NULL,
+	  "rr/g2g: requests outstanding (closed loops; default 1), redis: clients (50)" },
+	{ "req", &P.req, NULL, "rr: request bytes (default 64, redis 40)" },
+	{ "resp", &P.resp, NULL, "rr: response bytes (default 64, redis 64)" },
+	{ "svc_ns", &P.svc_ns, NULL,
+	  "rr: application work per request (default g_app_req_ns, redis 10000)" },
+	{ "rate", &P.rate, NULL, "poisson/onoff/open/density/g2g_open: packets per second (per stream)" },
+	{ "pkt", &P.pkt, NULL, "poisson/onoff/open/density/g2g_open: packet bytes" },
+	{ "dir", NULL, &P.dir, "open/density: rx (to the guest) | tx (from the guest)" },
+	{ "peer", NULL, &P.peer,
+	  "rr/redis/poisson/onoff/open/density: ext (external host via the NIC) | dom0 (an application in dom0)" },
+	{ "tick_ns", &P.tick_ns, NULL,
+	  "open: the sender's timer granularity (0: evenly spaced packets)" },
+	{ "echo", &P.echo, NULL, "open: the receiver echoes every echo-th packet (0: none)" },
+	{ "guests", &P.guests, NULL, "density: guests, each an open stream and an rr loop" },
 	{ "on_us", &P.on_us, NULL, "onoff: on period (us)" },
 	{ "off_us", &P.off_us, NULL, "onoff: off period (us)" },
 	{ "trace", NULL, &P.trace, "trace: CSV file t_ns,bytes,dir" },
@@ -1981,6 +2361,7 @@ static void usage(void)
 static void parse_args(int argc, char **argv)
 {
 	char *eq, *end;
+	bool redis;
 	size_t i;
 	u64 *u;
 	int a;
@@ -2011,11 +2392,27 @@ static void parse_args(int argc, char **argv)
 			die("unknown parameter '%s' (try -h)", argv[a]);
 		}
 	}
+	/* the workload's defaults */
+	redis = !strcmp(P.workload, "redis");
+	if (!P.conc)
+		P.conc = redis ? 50 : 1;
+	if (!P.req)
+		P.req = redis ? 40 : 64;
+	if (!P.resp)
+		P.resp = 64;
+	if (redis && P.svc_ns == ~0ULL)
+		P.svc_ns = 10000;
+	if (strcmp(P.dir, "rx") && strcmp(P.dir, "tx"))
+		die("dir must be rx or tx");
+	if (strcmp(P.peer, "ext") && strcmp(P.peer, "dom0"))
+		die("peer must be ext or dom0");
+	if (P.guests < 1 || P.guests > SIM_MAX_VIFS)
+		die("guests must be 1..%d", SIM_MAX_VIFS);
 	if (!C.link_mbps)
 		die("link_mbps must be > 0");
 	if (!P.rate)
 		die("rate must be > 0");
-	if (P.window < 1 || P.conc < 1 || P.seg < 1 || P.seg > 65536 ||
+	if (P.window < 1 || P.conc < 1 || P.conc > 65536 || P.seg < 1 || P.seg > 65536 ||
 	    P.req < 1 || P.resp < 1 || P.resp > 65536 || P.req > 65536 ||
 	    P.pkt < 1 || P.pkt > 65536)
 		die("window, conc, seg, req, resp and pkt must be 1..65536");
@@ -2092,13 +2489,71 @@ static void dump_lever(const char *who, int q, const struct xcc_ctl *c)
 		(unsigned long long)c->events);
 }
 
+/* The workload's class in build/bench/summary.csv (README.md). */
+static const char *wl_class(void)
+{
+	const char *w = P.workload;
+
+	if (!strncmp(w, "bulk_", 5))
+		return "bulk";
+	if (!strcmp(w, "rr"))
+		return P.conc >= 8 ? "manyflow" : "rr";
+	if (!strcmp(w, "redis"))
+		return "manyflow";
+	if (!strncmp(w, "mixed", 5) || !strcmp(w, "phase"))
+		return "mixed";
+	if (!strcmp(w, "density"))
+		return "density";
+	if (!strncmp(w, "g2g", 3))
+		return "g2g";
+	return "open";		/* poisson, onoff, open, trace */
+}
+
+/* Xen's default timer slop is 50 us; none at all is the model's default. */
+static const char *timers_label(void)
+{
+	if (C.timer_slop_ns == 50000)
+		return "default";
+	return C.timer_slop_ns ? "tuned" : "exact";
+}
+
+/*
+ * The worst p99 of the round-trip groups (each request/response loop,
+ * each open stream) of the kind the row reports.
+ */
+static double worst_p99_us(const struct lat *pl)
+{
+	double w = -1, v;
+	struct lat *l;
+	int i;
+	u32 k;
+
+	for (i = 0; i < S.nflow; i++) {
+		struct flow *f = &S.f[i];
+
+		if ((pl == &S.lat_rr) != (f->type == F_RR) ||
+		    (pl == &S.lat_echo) != (f->type == F_OPEN))
+			continue;
+		for (k = 0; k < f->ngrp; k++) {
+			l = &f->grp[k];
+			qsort(l->v, l->n, sizeof(u64), cmp_u64);
+			v = pct_us(l, 0.99);
+			if (v > w)
+				w = v;
+		}
+	}
+	return w;
+}
+
 static const char *csv_header =
 	"seed,workload,policy,guests,dur_us,pkts,guest_irqs,dom0_irqs,nic_irqs,"
 	"guest_irq_per_pkt,dom0_irq_per_pkt,guest_cpu_ns_per_pkt,"
 	"dom0_cpu_ns_per_pkt,cpu_ns_per_pkt,guest_util,dom0_util,"
 	"p50_us,p99_us,p999_us,lat_n,ow_p50_us,ow_p99_us,throughput_mbps,"
 	"drops,guest_spurious,dom0_spurious,eoi_delays,timer_fires,notify_sent,"
-	"held,xmit_more_held,evt_merged,stranded,owed\n";
+	"held,xmit_more_held,evt_merged,stranded,owed,"
+	"class,timers,offered_pps,pps,offered,loss,ops_per_s,cpu_ns_per_op,"
+	"worst_p99_us\n";
 
 static void report(u64 stranded, u64 owed)
 {
@@ -2107,14 +2562,30 @@ static void report(u64 stranded, u64 owed)
 	u64 pk = b->pv_pkts - a->pv_pkts;
 	double pkts = pk ? (double)pk : 1;
 	u64 gb = b->g_busy - a->g_busy, db = b->d0_busy - a->d0_busy;
-	struct lat *pl = S.lat_rr.n ? &S.lat_rr : &S.lat_ow;
-	char lbl[64], row[1024];
+	struct lat *pl = S.lat_rr.n ? &S.lat_rr :
+			 S.lat_echo.n ? &S.lat_echo : &S.lat_ow;
+	u64 offered = 0, recv = 0, ops = S.lat_rr.n;
+	bool oneway = false;
+	char lbl[64], row[2048];
+	size_t n;
 	FILE *fp;
+	int i;
 
+	for (i = 0; i < S.nflow; i++) {
+		struct flow *f = &S.f[i];
+
+		if (f->type == F_POISSON || f->type == F_ONOFF ||
+		    f->type == F_OPEN || f->type == F_TRACE) {
+			oneway = true;
+			offered += f->offered;
+			recv += f->recv;
+		}
+	}
 	qsort(S.lat_rr.v, S.lat_rr.n, sizeof(u64), cmp_u64);
 	qsort(S.lat_ow.v, S.lat_ow.n, sizeof(u64), cmp_u64);
-	snprintf(row, sizeof(row),
-		 "%llu,%s,%s,%d,%llu,%llu,%llu,%llu,%llu,%.4f,%.4f,%.1f,%.1f,%.1f,%.4f,%.4f,%.2f,%.2f,%.2f,%zu,%.2f,%.2f,%.1f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+	qsort(S.lat_echo.v, S.lat_echo.n, sizeof(u64), cmp_u64);
+	n = snprintf(row, sizeof(row),
+		 "%llu,%s,%s,%d,%llu,%llu,%llu,%llu,%llu,%.4f,%.4f,%.1f,%.1f,%.1f,%.4f,%.4f,%.2f,%.2f,%.2f,%zu,%.2f,%.2f,%.1f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,",
 		 (unsigned long long)P.seed, P.workload,
 		 policy_label(lbl, sizeof(lbl)), S.nvif,
 		 (unsigned long long)P.dur_us, (unsigned long long)pk,
@@ -2138,6 +2609,16 @@ static void report(u64 stranded, u64 owed)
 		 (unsigned long long)(b->held_xmit - a->held_xmit),
 		 (unsigned long long)(b->merged - a->merged),
 		 (unsigned long long)stranded, (unsigned long long)owed);
+	/* -1: not applicable (no offered rate, no one-way flow, no rr) */
+	snprintf(row + n, sizeof(row) - n,
+		 "%s,%s,%.0f,%.1f,%llu,%.6f,%.1f,%.1f,%.2f\n",
+		 wl_class(), timers_label(), S.offered_pps, pk / win * 1e9,
+		 (unsigned long long)offered,
+		 !oneway || !offered ? -1.0 :
+		 (double)(offered - (recv < offered ? recv : offered)) / offered,
+		 ops ? ops / win * 1e9 : -1.0,
+		 ops ? (gb + db) / (double)ops : -1.0,
+		 worst_p99_us(pl));
 	if (P.header)
 		fputs(csv_header, stdout);
 	fputs(row, stdout);
@@ -2164,6 +2645,7 @@ int main(int argc, char **argv)
 	S.d0.name = "dom0";
 	S.lat_rr.kind = "rr";
 	S.lat_ow.kind = "oneway";
+	S.lat_echo.kind = "echo";
 	if (P.lat_out) {
 		S.lat_out = fopen(P.lat_out, "w");
 		if (!S.lat_out)
@@ -2220,6 +2702,25 @@ int main(int argc, char **argv)
 					(unsigned long long)chs[k]->spurious,
 					(unsigned long long)chs[k]->delays,
 					chs[k]->delay_ns / 1e6);
+		}
+		for (i = 0; i < S.nflow; i++) {
+			struct flow *f = &S.f[i];
+			double w = -1, v;
+			size_t n = 0;
+			u32 k;
+
+			for (k = 0; k < f->ngrp; k++) {
+				qsort(f->grp[k].v, f->grp[k].n, sizeof(u64), cmp_u64);
+				v = pct_us(&f->grp[k], 0.99);
+				if (v > w)
+					w = v;
+				n += f->grp[k].n;
+			}
+			fprintf(stderr, "flow %d: type %d guest%d peer %d offered %llu received %llu sender wake-ups %llu round trips %zu worst loop p99 %.2f us\n",
+				i, f->type, f->vif, f->peer,
+				(unsigned long long)f->offered,
+				(unsigned long long)f->recv,
+				(unsigned long long)f->wakes, n, w);
 		}
 		fprintf(stderr, "end at %.3f ms, %llu packets live\n",
 			S.now / 1e6, (unsigned long long)S.live_pkts);

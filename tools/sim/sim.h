@@ -31,8 +31,13 @@ enum pkt_kind {
 	PK_ACK,		/* TCP ACK of a bulk flow */
 	PK_REQ,		/* request of a request/response flow */
 	PK_RESP,	/* its response */
-	PK_ONEWAY,	/* one-way packet (Poisson, on/off, trace) */
+	PK_ONEWAY,	/* one-way packet (Poisson, on/off, open, trace) */
+	PK_ECHO,	/* a one-way packet echoed back to its sender */
 };
+
+#define EP_EXT		0xff	/* endpoint: the external host (not a guest) */
+#define EP_D0		0xfe	/* endpoint: an application in dom0 */
+#define PKF_ECHO	0x01	/* the receiver echoes this packet back */
 
 enum pkt_dir {
 	DIR_RX,		/* towards the guest */
@@ -43,13 +48,17 @@ struct pkt {
 	struct pkt *next;
 	u64 t0;		/* origin: client send, or guest application send */
 	u64 t_nic;	/* arrival at dom0's physical NIC (DIR_RX) */
+	u64 t_tx;	/* its sender handed it to the stack (round trips) */
 	u32 bytes;
 	u16 nslots;	/* ring slots: one per 4 KiB page */
 	u16 acks;	/* PK_ACK: segments acknowledged */
+	u16 slot;	/* PK_REQ/PK_RESP: the flow's request loop */
 	u8 kind;
 	u8 dir;
-	u8 vif;
+	u8 vif;		/* the vif it goes through (DIR_RX: towards) */
 	u8 flow;
+	u8 dst;		/* final endpoint: a guest's vif, or EP_EXT */
+	u8 flags;	/* PKF_* */
 };
 
 struct pktq {
@@ -81,6 +90,7 @@ enum item_type {
 	IT_NF_NAPI,	/* guest: netfront NAPI poll of RX responses */
 	IT_APP,		/* guest: application wakeup */
 	IT_NETTX,	/* guest: net_tx_action after the TX queue woke */
+	IT_D0APP,	/* dom0: the application of a vif's peer (peer=dom0) */
 };
 
 struct item {
@@ -103,6 +113,7 @@ struct dom {
 	u64 task_wait;		/* since when a task waits for the vCPU (0: none) */
 	u64 min_vr;		/* wake_preempt: CFS min_vruntime */
 	bool resched;		/* wake_preempt: a woken task preempts the running one */
+	u64 run_since;		/* wake_preempt: when the running task got the vCPU */
 	u64 busy_ns;
 	u64 hcalls;
 };
@@ -177,6 +188,11 @@ struct vif {
 	struct pktq sock;		/* received, for the application */
 	struct pktq apptx;		/* written by the application */
 	u64 held_xmit;			/* pushes skipped for xmit_more */
+	/* the peer application in dom0 (peer=dom0) */
+	bool d0app;
+	u64 d0app_vr;
+	struct pktq d0sock;		/* received from the guest */
+	struct pktq d0tx;		/* to send to the guest */
 	u64 pv_pkts;			/* frames through the PV rings */
 };
 

@@ -26,6 +26,10 @@
 	X(nic_irq_ns,		1200,	"dom0: physical NIC interrupt + NAPI entry")		\
 	X(nic_pkt_ns,		700,	"dom0: per packet from the NIC (driver, bridge, netback start_xmit)") \
 	X(nic_byte_ps,		50,	"dom0: per byte from the NIC (ps)")			\
+	X(d0_app_wake_ns,	1500,	"dom0: waking the peer application (peer=dom0; context switch)") \
+	X(d0_app_pkt_ns,	300,	"dom0: peer application work per packet sent or received") \
+	X(d0_app_byte_ps,	150,	"dom0: peer application copy per byte (ps)")		\
+	X(d0_sock_tx_ns,	1200,	"dom0: peer's sendto(): UDP/IP, bridge, netback start_xmit")	\
 	/* guest */							\
 	X(g_irq_ns,		1500,	"guest: event-channel upcall + irq handler")		\
 	X(g_hcall_ns,		700,	"guest: event-channel send (hypercall) on the sender")	\
@@ -63,10 +67,12 @@
 #define SIM_SOFTIRQ_NS		2000000ULL /* MAX_SOFTIRQ_TIME: then ksoftirqd */
 #define SIM_WAKEUP_GRAN_NS	1000000ULL /* sysctl_sched_wakeup_granularity, 1 CPU */
 #define SIM_SLEEPER_NS		3000000ULL /* sleeper credit: sched_latency / 2 */
+#define SIM_SLICE_NS		4000000ULL /* a task's slice ends at the next tick (HZ=250) */
 #define SIM_GQ_MAX		1000U	/* guest qdisc (txqueuelen) */
 #define SIM_PAGE		4096U
 #define SIM_JIFFY_NS		4000000ULL	/* HZ=250 (Debian) */
 #define SIM_SPURIOUS_THRESHOLD	1U
-#define SIM_MAX_VIFS		4
+#define SIM_MAX_VIFS		8	/* guests (density guests=8) */
+#define SIM_MAX_FLOWS		32
 
 #endif /* _XCC_SIM_CONFIG_H */
