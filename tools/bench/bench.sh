@@ -16,6 +16,10 @@ out=$top/build/bench
 what=${1:-all}
 mkdir -p "$out"
 cd "$top"
+# the figures (Documentation/figures) need matplotlib
+python3 -c 'import matplotlib' 2> /dev/null ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-matplotlib > /dev/null ||
+	echo "bench: python3-matplotlib could not be installed: no figures" >&2
 
 lab_run() { # lab_run SCENARIO LOG
 	SCENARIO=$1 REPEAT=${BENCH_REPEAT:-3} LAB_JOBS=${LAB_JOBS:-3} \
@@ -48,5 +52,16 @@ quick)
 density)
 	lab_run tools/lab/scenarios/bench-density.sh "$out/lab-density.txt" ;;
 esac
+if [ "$what" != sim ]; then
+	fig=$top/Documentation/figures
+	[ "$what" = quick ] && fig=$out	# a quick run does not replace the documented figures
+	case $what in
+	all) cmd="make bench BENCH_REPEAT=${BENCH_REPEAT:-3}" ;;
+	quick) cmd="make bench-quick" ;;
+	density) cmd="make bench-density BENCH_REPEAT=${BENCH_REPEAT:-3}" ;;
+	*) cmd="tools/bench/bench.sh $what BENCH_REPEAT=${BENCH_REPEAT:-3}" ;;
+	esac
+	python3 tools/bench/lab_figures.py "$out/summary.csv" "$fig" "$cmd"
+fi
 python3 tools/bench/goals.py "$out/summary.csv" | tee "$out/goals.txt"
 echo "bench: $out/summary.csv, $out/goals.txt, $out/lab-rows.txt"

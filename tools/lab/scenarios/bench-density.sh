@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# Benchmark scenario for `make bench-density`: many guests on one dom0 vCPU and
-# guest-to-guest traffic, on a host with one physical CPU (PCPUS=1).
+# Benchmark scenario for `make bench-density`: many guests on one dom0 vCPU,
+# guest-to-guest traffic and many concurrent flows (8 and 32 sockperf
+# ping-pong clients in g1), on a host with one physical CPU (PCPUS=1).
 # Eight guests are created once per netback flavour; each density workload
 # runs on the first N of them (N = 1, 2, 4, 8): every selected guest gets an
 # open-loop 64-byte stream from dom0 (1000/s) and a request/response probe (200
@@ -28,9 +29,6 @@ CONFIGS=(
 )
 T=1
 R=1000	# per guest: 8 guests stay below what stock carries on one CPU
-if [ -n "${BENCH_QUICK:-}" ]; then	# make bench-quick
-	CONFIGS=("${CONFIGS[0]}" "${CONFIGS[1]}" "${CONFIGS[4]}")
-fi
 WORKLOADS=(
 	"density_1 open dir=rx rate=$R rr=200 t=$T guests=g1 class=density"
 	"density_2 open dir=rx rate=$R rr=200 t=$T guests=g1,g2 class=density"
@@ -38,4 +36,6 @@ WORKLOADS=(
 	"density_8 open dir=rx rate=$R rr=200 t=$T guests=all class=density"
 	"g2g_rr open peer=g2 rate=2000 echo=1 t=$T guests=g1"
 	"g2g_open open peer=g2 rate=4000 t=$T guests=g1"
+	"manyflow_8 ppflows flows=8 t=$T guests=g1"
+	"manyflow_32 ppflows flows=32 t=$T guests=g1"
 )

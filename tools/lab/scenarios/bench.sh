@@ -7,10 +7,10 @@
 #   open-loop 64-byte UDP streams (ncl-udpgen) at fixed offered rates,
 #   dom0 -> guest and guest -> dom0, latency from every 10th packet;
 #   redis-benchmark (50 clients, GET/SET) against redis-server in the guest;
-#   8 concurrent sockperf ping-pong flows; one ping-pong.
+#   one ping-pong.
 # Bulk TCP is not here: stock already polls (Documentation/evaluation.rst);
-# scenarios/bench-density.sh (make bench-density) has 1-8 guests and
-# guest-to-guest traffic.
+# scenarios/bench-density.sh (make bench-density) has 8 and 32 concurrent
+# ping-pong flows, 1-8 guests and guest-to-guest traffic.
 # Workload names are the simulator's (tools/sim/bench.py) where it has the
 # same workload. tools/bench/lab_summary.py turns the results into rows.
 # shellcheck shell=bash disable=SC2034
@@ -41,10 +41,10 @@ T=1
 # emulated CPU at one instruction per virtual ns, tools/lab/README.md)
 RATES_RX="2000 5000 10000 20000 30000"
 RATES_TX="5000 10000 30000"
-EXTRA=("redis redis clients=50 t=$T" "manyflow_8 ppflows flows=8 t=$T" "rr pingpong proto=udp t=$T")
+EXTRA=("redis redis clients=50 t=$T" "rr pingpong proto=udp t=$T")
 if [ -n "${BENCH_QUICK:-}" ]; then	# make bench-quick
 	CONFIGS=("${CONFIGS[0]}" "${CONFIGS[1]}" "${CONFIGS[3]}" "${CONFIGS[5]}")
-	RATES_RX="10000"; RATES_TX="10000"; EXTRA=("${EXTRA[0]}" "${EXTRA[2]}")
+	RATES_RX="10000"; RATES_TX="10000"
 fi
 WORKLOADS=()
 for r in $RATES_RX; do
