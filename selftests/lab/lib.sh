@@ -98,3 +98,32 @@ check_kernel_logs() {
 	if [ -z "$why" ]; then tap_ok "no WARN/BUG/Oops/Call Trace in dom0 and guest kernel logs"
 	else tap_fail "no WARN/BUG/Oops/Call Trace in dom0 and guest kernel logs" "$why"; fi
 }
+
+# xdelta BEFORE AFTER KEY : after-before of one counter, exactly (large ns
+# values: awk's %d may overflow); empty when either side lacks it
+xdelta() {
+	awk -v k="$3" 'FNR == NR { if ($1 == k) b = $2; next }
+		$1 == k { a = $2 } END { if (a != "" && b != "") printf "%.0f\n", a - b }' "$1" "$2"
+}
+# point_cpu_ns dom0|GUEST : hypervisor CPU time (ns) of the last point's
+# traffic (between the marks run_workload takes around it)
+point_cpu_ns() {
+	local d=0
+	[ "$1" = dom0 ] || d=${G_DOMID[$1]}
+	xdelta "$PDIR/cpu.begin" "$PDIR/cpu.end" "xc/dom$d/ns"
+}
+# point_pkts GUEST : packets through the guest's vif, both directions,
+# between the same marks
+point_pkts() { sdelta "$PDIR/cpu.begin" "$PDIR/cpu.end" "^net/vif${G_DOMID[$1]}\.0/(rx|tx)_packets\$"; }
+# udpgen_val GUEST KEY : a value of the guest's ncl-udpgen result line
+udpgen_val() { sed -n "s/^udpgen .* $2=\([^ ]*\).*/\1/p" "$PDIR/$1.udpgen.txt" 2>/dev/null | tail -1; }
+# within NAME A B TOL : |A/B - 1| <= TOL
+within() {
+	local r
+	r=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b == 0 || a == "" || b == "") print "nan"; else printf "%.4f", a / b - 1 }')
+	if [ "$r" != nan ] && fcmp "${r#-}" "<=" "$4"; then
+		tap_ok "$1 ($2 vs $3: ${r})"
+	else
+		tap_fail "$1" "$2 vs $3: ${r}, tolerance $4"
+	fi
+}
