@@ -16,8 +16,9 @@ out=$top/build/bench
 what=${1:-all}
 mkdir -p "$out"
 cd "$top"
-# the figures (Documentation/figures) need matplotlib
-python3 -c 'import matplotlib' 2> /dev/null ||
+# Debian's python (its matplotlib draws the figures), as tools/sim/Makefile
+PY=${PYTHON:-$(test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)}
+"$PY" -c 'import matplotlib' 2> /dev/null ||
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-matplotlib > /dev/null ||
 	echo "bench: python3-matplotlib could not be installed: no figures" >&2
 
@@ -27,7 +28,7 @@ lab_run() { # lab_run SCENARIO LOG
 	local res
 	res=$(sed -n 's/.*results: \(\/.*\)$/\1/p' "$2" | tail -n 1)
 	[ -d "$res" ] || { echo "bench: no lab results directory in $2" >&2; return 1; }
-	python3 tools/bench/lab_summary.py "$res" --append "$out/summary.csv" | tee -a "$out/lab-rows.txt"
+	"$PY" tools/bench/lab_summary.py "$res" --append "$out/summary.csv" | tee -a "$out/lab-rows.txt"
 }
 
 case $what in
@@ -61,7 +62,7 @@ if [ "$what" != sim ]; then
 	density) cmd="make bench-density BENCH_REPEAT=${BENCH_REPEAT:-3}" ;;
 	*) cmd="tools/bench/bench.sh $what BENCH_REPEAT=${BENCH_REPEAT:-3}" ;;
 	esac
-	python3 tools/bench/lab_figures.py "$out/summary.csv" "$fig" "$cmd"
+	"$PY" tools/bench/lab_figures.py "$out/summary.csv" "$fig" "$cmd"
 fi
-python3 tools/bench/goals.py "$out/summary.csv" | tee "$out/goals.txt"
+"$PY" tools/bench/goals.py "$out/summary.csv" | tee "$out/goals.txt"
 echo "bench: $out/summary.csv, $out/goals.txt, $out/lab-rows.txt"
