@@ -79,11 +79,11 @@ kind_ok() { # kind_ok NAME GUEST FILE PATTERN : traffic, CPU counters, result
 	grep -q "$4" "$PDIR/$3" 2>/dev/null || why="${why:+$why, }no result in $3"
 	if [ -z "$why" ]; then tap_ok "$1 ($p packets, dom0 $d ns, guest $g ns)"; else tap_fail "$1" "$why"; fi
 }
-run_workload ours redis redis clients=10 requests=2000 t=2 guests=g1 || tap_diag "redis workload rc=1"
+run_workload ours redis redis clients=10 requests=1000 t=1 guests=g1 || tap_diag "redis workload rc=1"
 kind_ok "redis-benchmark with 10 clients against the guest's redis-server" g1 g1.redis.csv '"GET"'
 run_workload ours ppflows ppflows flows=8 t=1 guests=g1 || tap_diag "ppflows workload rc=1"
 kind_ok "8 concurrent ping-pong flows" g1 g1.sockperf.txt '@@FLOW 8'
-run_workload ours g2g open peer=g2 rate=2000 echo=10 t=2 guests=g1 || tap_diag "g2g workload rc=1"
+run_workload ours g2g open peer=g2 rate=2000 echo=10 t=1 guests=g1 || tap_diag "g2g workload rc=1"
 kind_ok "guest to guest through the bridge (g1 -> g2)" g2 g1.udpgen.txt 'loss=0 '
 run_workload ours dens2 open dir=tx rate=2000 t=1 pp=udp guests=g1,g2 || tap_diag "density workload rc=1"
 kind_ok "two guests at once: g1's stream and ping-pong" g1 g1.udpgen.txt 'loss=0 '
