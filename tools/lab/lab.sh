@@ -142,9 +142,10 @@ cmd_run() {
 cmd_check() {
 	local T d rc=0 p plans
 	T=$(now)
-	# four boots on two cores: the longest (check-adaptive, check-measure)
-	# need ~30 min of wall time each when they share the cores
-	TIMEOUT=${CHECK_TIMEOUT:-3000}
+	# four boots on two cores, half a core each: on a slow machine the
+	# longest (check-adaptive) took over 30 min; 80 min still ends a hung
+	# boot inside CI's 90 (the steps before the lab take ~5)
+	TIMEOUT=${CHECK_TIMEOUT:-4800}
 	# a lab that cannot even be prepared is a failing test, not a silent exit
 	if ! (prepare); then
 		printf 'TAP version 13\n1..1\nnot ok 1 - lab: prepare host, images and modules # see %s\n0 passed, 1 failed\n' "$LOGS"
