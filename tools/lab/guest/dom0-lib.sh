@@ -97,10 +97,10 @@ dom0_bootstrap() {
 	ip link add name "$BRIDGE" type bridge stp_state 0 forward_delay 0
 	ip addr add "$DOM0_IP/24" dev "$BRIDGE"
 	ip link set "$BRIDGE" up
-	# one iperf3 and two sockperf servers per possible guest
-	local k
 	# the sink of every open-loop stream a guest sends (ncl-udpgen)
 	ncl-udpgen sink -p "$UDPGEN_PORT" -b "$DOM0_IP" -D || return 1
+	# one iperf3 and two sockperf servers per possible guest
+	local k
 	for k in $(seq "$MAX_GUESTS"); do
 		iperf3 -s -D -p $((5200 + k)) -B "$DOM0_IP"
 		nohup sockperf server -i "$DOM0_IP" -p $((11110 + k)) > "/tmp/sockperf-udp-$k.log" 2>&1 &
@@ -526,8 +526,8 @@ run_workload() { # run_workload CFG NAME TYPE ARGS...
 # $PDIR/<guest>.udpgen.txt (stream) or <guest>.udprr.txt (probe).
 wl_open() {
 	local t=$1 rc=0 n dst pp rr kind f; shift
-	local rate msg echo dir peer
-	rate=$(kv rate 10000 "$@"); msg=$(kv msg 64 "$@"); echo=$(kv echo 50 "$@")
+	local rate msg every dir peer
+	rate=$(kv rate 10000 "$@"); msg=$(kv msg 64 "$@"); every=$(kv echo 50 "$@")
 	dir=$(kv dir rx "$@"); peer=$(kv peer "" "$@"); pp=$(kv pp "" "$@"); rr=$(kv rr "" "$@")
 	if [ -n "$peer" ] && [ "${G_UP[$peer]:-0}" != 1 ]; then
 		note "open: peer guest $peer is not running"; return 1
@@ -537,7 +537,7 @@ wl_open() {
 		if [ -n "$peer" ]; then dst=$(guest_ip "$peer"); elif [ "$dir" = tx ]; then dst=$DOM0_IP; else dst=$(guest_ip "$n"); fi
 		for kind in udpgen ${rr:+udprr}; do
 			if [ "$kind" = udpgen ]; then
-				f="-r $rate -s $msg -e $echo -f ${G_IDX[$n]}"
+				f="-r $rate -s $msg -e $every -f ${G_IDX[$n]}"
 			else
 				f="-r $rr -s 64 -e 1 -f $((100 + G_IDX[$n]))"
 			fi
