@@ -77,7 +77,7 @@ ok $? "sink -p 0 -D starts on 127.0.0.1 (port ${port:-none})"
 r=$("$bin" send -d 127.0.0.1 -p "$port" -r 2000 -s 64 -t 2 -e 10 2>"$tmp/err")
 ok $? "send 2000 pps x 2 s exits 0"
 echo "# $r"
-keys="udpgen offered_pps payload_bytes flow sent duration_s achieved_pps sink_recv"
+keys="udpgen offered_pps payload_bytes flow poisson sent duration_s achieved_pps sink_recv"
 keys="$keys sink_bytes loss loss_frac echo_sent echo_recv rtt_n rtt_avg_us rtt_p50_us"
 keys="$keys rtt_p90_us rtt_p99_us rtt_p999_us rtt_max_us wakeups max_burst send_errors"
 keys="$keys cpu_user_s cpu_sys_s"
@@ -122,6 +122,23 @@ for f in 1 2; do
 done
 is "$ra == 0 && $rb == 0" "both concurrent senders exit 0"
 
+# --- Poisson arrivals: the same count, exponential gaps, seeded -------------
+r=$("$bin" send -d 127.0.0.1 -p "$port" -r 2000 -t 2 -e 10 -a poisson 2>"$tmp/err")
+ok $? "send -a poisson 2000 pps x 2 s exits 0"
+echo "# $r"
+# 4000 gaps of mean 0.5 ms: the schedule's length has a spread of 0.8%
+is "$(kv "$r" poisson) == 1 && $(kv "$r" sent) == 4000 && $(kv "$r" loss) == 0 && \
+    $(kv "$r" duration_s) > 1.9 && $(kv "$r" duration_s) < 2.1" \
+	"poisson=1, all 4000 sent and received, duration $(kv "$r" duration_s) s within 5% of 2"
+for sd in 1 2 1; do
+	kv "$("$bin" send -d 127.0.0.1 -p "$port" -r 4000 -t 0.25 -e 0 -a poisson -S $sd)" duration_s
+done >"$tmp/seeds"
+mapfile -t d <"$tmp/seeds"
+r=$("$bin" send -d 127.0.0.1 -p "$port" -r 4000 -t 0.25 -e 0)
+echo "# schedule lengths: seed 1 ${d[0]}, seed 2 ${d[1]}, seed 1 ${d[2]} s; const $(kv "$r" duration_s) s"
+is "${d[0]:-0} != ${d[1]:-0} && ${d[0]:-0} > 0.2 && ${d[1]:-0} > 0.2 && $(kv "$r" duration_s) == 0.25" \
+	"seeds 1 and 2 give different schedules, the constant one lasts exactly 0.250 s"
+
 # --- 50000 pps x 1 s ---------------------------------------------------------
 r=$("$bin" send -d 127.0.0.1 -p "$port" -r 50000 -t 1 -s 64 2>"$tmp/err")
 ok $? "send 50000 pps x 1 s exits 0"
@@ -153,6 +170,8 @@ bad "-s" send -d 127.0.0.1 -p "$port" -r 1000 -s 100000 -t 1
 bad "-t" send -d 127.0.0.1 -p "$port" -r 1000 -t -1
 bad "-x" send -d 127.0.0.1 -p "$port" -r 1000 -x
 bad "-d" send -d localhost -p "$port" -r 1000 -t 1
+bad "-a" send -d 127.0.0.1 -p "$port" -r 1000 -t 1 -a uniform
+bad "-S" send -d 127.0.0.1 -p "$port" -r 1000 -t 1 -a poisson -S x
 bad "-p" sink -b 127.0.0.1
 
 # --- no sink: exit 2 within ~5 s ---------------------------------------------

@@ -23,7 +23,12 @@
  * An ECHO_REPLY is the DATA packet unchanged except for its kind.
  *
  * Pacing: packet i is due at t0 + i * 1e9 / PPS on CLOCK_MONOTONIC (an
- * absolute schedule: the long-run rate is exact whatever the timer does). The
+ * absolute schedule: the long-run rate is exact whatever the timer does), or
+ * with -a poisson at t0 plus the sum of i exponential gaps of mean 1e9 / PPS
+ * (a Poisson process, as the sum of many independent clients is; the gaps
+ * come from a fixed generator seeded by -S and the flow id, so a run can be
+ * repeated; a constant schedule can lock onto the path's own periods and
+ * land its echoes in one of two modes from one run to the next). The
  * sender sleeps in ppoll() on its socket (woken early by echo replies) until
  * the next due time, then sends every packet already due, at most -B per
  * wake-up. It never spins: a due time in the past means send now, otherwise
@@ -40,6 +45,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -80,14 +86,18 @@ static const char usage_text[] =
 	"usage: ncl-udpgen sink -p PORT [-b BINDADDR] [-D]\n"
 	"       ncl-udpgen send -d DEST -p PORT -r PPS [-s PAYLOAD_BYTES] [-t SECONDS]\n"
 	"                       [-e ECHO_EVERY] [-f FLOW_ID] [-B BURST_CAP]\n"
+	"                       [-a const|poisson] [-S SEED]\n"
 	"       ncl-udpgen -h\n"
 	"sink: count DATA per (source, flow), echo packets flagged ECHO; -p 0 picks a free\n"
 	"      port; prints 'udpgen-sink port=N pid=N'; -D daemonizes; -b defaults to 0.0.0.0\n"
 	"send: PPS 1..10000000; defaults -s 64 (bytes, header included, 32..65507: less is\n"
 	"      raised to 32), -t 10 (seconds, may be fractional), -e 50 (every Nth packet\n"
-	"      echoed, 0 none), -f 0, -B 64 (most packets sent per wake-up);\n"
+	"      echoed, 0 none), -f 0, -B 64 (most packets sent per wake-up), -a const\n"
+	"      (evenly spaced; poisson: exponential gaps of the same mean), -S 1\n"
+	"      (seed of the poisson gaps, mixed with the flow id);\n"
 	"      DEST and BINDADDR are numeric IPv4 or IPv6 addresses. Prints one line:\n"
-	"      udpgen offered_pps= payload_bytes= flow= sent= duration_s= achieved_pps=\n"
+	"      udpgen offered_pps= payload_bytes= flow= poisson= sent= duration_s=\n"
+	"      achieved_pps=\n"
 	"      sink_recv= sink_bytes= loss= loss_frac= echo_sent= echo_recv= rtt_n=\n"
 	"      rtt_avg_us= rtt_p50_us= rtt_p90_us= rtt_p99_us= rtt_p999_us= rtt_max_us=\n"
 	"      wakeups= max_burst= send_errors= cpu_user_s= cpu_sys_s=\n"
@@ -431,10 +441,38 @@ static int handshake(struct snd *s, int kind, u64 nonce)
 	return s->got ? 0 : -1;
 }
 
-/* When packet i is due: t0 + i * 1e9 / pps, exact and without overflow. */
-static u64 due(u64 t0, u64 i, u64 pps)
+/* The send schedule: when packet i is due (see "Pacing" above). */
+struct sched {
+	u64 t0, pps, rng;
+	double at;			/* poisson: packet i's due time - t0, ns */
+	int poisson;
+};
+
+/* splitmix64: a fixed, seedable sequence of 64-bit values. */
+static u64 next_rand(u64 *x)
 {
-	return t0 + i / pps * NSEC + i % pps * NSEC / pps;
+	u64 z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Packet i's due time; called for i = 0, 1, 2, ... in turn. Constant:
+ * t0 + i * 1e9 / pps, exact and without overflow.
+ */
+static u64 due(struct sched *sc, u64 i)
+{
+	double u;
+
+	if (!sc->poisson)
+		return sc->t0 + i / sc->pps * NSEC + i % sc->pps * NSEC / sc->pps;
+	if (i) {
+		u = (double)(next_rand(&sc->rng) >> 11) / (1ull << 53);	/* [0, 1) */
+		sc->at += -log1p(-u) * NSEC / sc->pps;
+	}
+	return sc->t0 + (u64)sc->at;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -474,7 +512,8 @@ static int run_send(int argc, char **argv)
 {
 	unsigned long long pps = 0, payload = 64, echo_every = 50, burst_cap = 64, total, i;
 	unsigned long long sent = 0, echo_sent = 0, errors = 0, wakeups = 0, max_burst = 0;
-	unsigned long long t0, t, now, last = 0, burst, dur, nonce;
+	unsigned long long t, now, last = 0, burst, dur, nonce, next, seed = 1;
+	struct sched sc = { .poisson = 0 };
 	const char *dest = NULL, *arg_t = "10";
 	static u8 pkt[MAX_PAYLOAD];
 	struct snd s = { .flow = 0 };
@@ -485,7 +524,7 @@ static int run_send(int argc, char **argv)
 	double secs;
 	char *end;
 
-	while ((c = getopt_or_fail(argc, argv, ":d:p:r:s:t:e:f:B:h")) != -1) {
+	while ((c = getopt_or_fail(argc, argv, ":d:p:r:s:t:e:f:B:a:S:h")) != -1) {
 		if (c == 'd')
 			dest = optarg;
 		else if (c == 'p')
@@ -500,6 +539,12 @@ static int run_send(int argc, char **argv)
 			echo_every = num(c, optarg, 0, UINT32_MAX);
 		else if (c == 'f')
 			s.flow = num(c, optarg, 0, UINT32_MAX);
+		else if (c == 'S')
+			seed = num(c, optarg, 0, UINT64_MAX);
+		else if (c == 'a' && (!strcmp(optarg, "const") || !strcmp(optarg, "poisson")))
+			sc.poisson = optarg[0] == 'p';
+		else if (c == 'a')
+			fail(2, "bad -a '%s': want const or poisson (see -h)", optarg);
 		else
 			burst_cap = num(c, optarg, 1, 65536);
 	}
@@ -533,11 +578,13 @@ static int run_send(int argc, char **argv)
 		     "'ncl-udpgen sink' running there?", dest, port, TRIES, TRIES * TRY_NS / 1e9,
 		     s.refused ? " (ICMP port unreachable)" : "");
 
-	t0 = now_ns();
+	sc.pps = pps;
+	sc.rng = seed ^ (u64)s.flow << 32;
+	sc.t0 = now_ns();
+	next = due(&sc, 0);
 	for (i = 0; i < total; ) {
 		now = now_ns();
-		for (burst = 0; i < total && burst < burst_cap && due(t0, i, pps) <= now;
-		     i++, burst++) {
+		for (burst = 0; i < total && burst < burst_cap && next <= now; burst++) {
 			echo = echo_every && i % echo_every == 0;
 			mkhdr(pkt, K_DATA, echo ? F_ECHO : 0, s.flow, i, echo ? now_ns() : now);
 			if (send(s.fd, pkt, payload, MSG_DONTWAIT) == (ssize_t)payload) {
@@ -546,19 +593,21 @@ static int run_send(int argc, char **argv)
 			} else {
 				errors++;	/* ENOBUFS, EAGAIN, ECONNREFUSED: not sent */
 			}
+			next = due(&sc, ++i);
 		}
 		last = now_ns();
 		if (burst > max_burst)
 			max_burst = burst;
 		if (i >= total)
 			break;
-		t = due(t0, i, pps);	/* in the past after a capped burst: don't sleep */
-		wakeups++;
-		if (wait_fd(s.fd, t > last ? t - last : 0))
+		wakeups++;	/* next is in the past after a capped burst: don't sleep */
+		if (wait_fd(s.fd, next > last ? next - last : 0))
 			drain(&s);
 	}
-	/* The schedule's length, or longer if the sender fell behind it. */
-	dur = (last > due(t0, total, pps) ? last : due(t0, total, pps)) - t0;
+	/* The schedule's length (next: packet total's due time), or longer if
+	 * the sender fell behind it.
+	 */
+	dur = (last > next ? last : next) - sc.t0;
 
 	t = last + LATE_NS;
 	while (s.echo_recv < echo_sent && (now = now_ns()) < t)
@@ -572,8 +621,9 @@ static int run_send(int argc, char **argv)
 	}
 
 	getrusage(RUSAGE_SELF, &ru);
-	printf("udpgen offered_pps=%llu payload_bytes=%llu flow=%u sent=%llu duration_s=%.3f "
-	       "achieved_pps=%.1f", pps, payload, s.flow, sent, dur / 1e9, sent * 1e9 / dur);
+	printf("udpgen offered_pps=%llu payload_bytes=%llu flow=%u poisson=%d sent=%llu "
+	       "duration_s=%.3f achieved_pps=%.1f", pps, payload, s.flow, sc.poisson, sent,
+	       dur / 1e9, sent * 1e9 / dur);
 	if (ret)
 		printf(" sink_recv=-1 sink_bytes=-1 loss=-1 loss_frac=-1");
 	else
