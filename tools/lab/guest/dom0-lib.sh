@@ -165,8 +165,8 @@ guest_write_cfg() {
 	cat > "/etc/xen/$n.cfg" <<CFG
 name    = "$n"
 type    = "pv"
-kernel  = "/boot/vmlinuz"
-ramdisk = "/boot/domu.cpio.gz"
+kernel  = "/boot/vmlinux"
+ramdisk = "/boot/domu.cpio"
 extra   = "console=hvc0 loglevel=5 rdinit=/init ncl_name=$n ncl_ip=$(guest_ip "$n") ncl_flavour=${G_FLAV[$n]} ncl_queues=${G_Q[$n]}$([ "$(lab_timers)" = tuned ] && echo " xen_timer_slop=1000")"
 memory  = ${GUEST_MEM:-256}
 vcpus   = 1

@@ -36,11 +36,11 @@ if [ -n "${GUEST_SCRIPT:-}" ]; then
 	install -m 755 "$GUEST_SCRIPT" "$O/lab/user/guest.sh"	# tells dom0 to run it
 fi
 {
-	cat "$IMG/domu-base.cpio.gz"
-	(cd "$U" && find . | cpio -o -H newc --quiet | gzip -1)
-} > "$O/boot/domu.cpio.gz"
+	cat "$IMG/domu-base.cpio"
+	(cd "$U" && find . | cpio -o -H newc --quiet)
+} > "$O/boot/domu.cpio"
 {
 	cat "$IMG/dom0-base.cpio"
 	(cd "$O" && find . | cpio -o -H newc --quiet)
 } > "$R/dom0.cpio"
-ls -la "$R/dom0.cpio" "$O/boot/domu.cpio.gz"
+ls -la "$R/dom0.cpio" "$O/boot/domu.cpio"

@@ -37,7 +37,7 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-machine q35 "${accel[@]}" -cpu qemu64 -smp "${LAB_PCPUS:-2}" -m "${QEMU_MEM:-3072}" \
 	-display none -monitor none -serial stdio -no-reboot -net none \
 	-kernel "$IMG/xen" -append "$XEN_ARGS" \
-	-initrd "$IMG/vmlinuz $DOM0_ARGS,$R/dom0.cpio" \
+	-initrd "$IMG/vmlinux $DOM0_ARGS,$R/dom0.cpio" \
 	-drive "file=$R/results.img,format=raw,if=none,id=res" -device virtio-blk-pci,drive=res \
 	< /dev/null > "$SERIAL" 2>&1 &
 qpid=$!
