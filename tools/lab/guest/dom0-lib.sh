@@ -481,7 +481,7 @@ run_workload() { # run_workload CFG NAME TYPE ARGS...
 			ping -c "$c" -i "$i" -W 2 "$(guest_ip "$n")" > "$PDIR/dom0-$n.ping.txt" 2>&1 || rc=1
 		done ;;
 	open)	# open-loop UDP stream at a fixed rate (ncl-udpgen, paced by
-		# sleeping); dir=rx: dom0 -> guest, dir=tx: guest -> dom0,
+		# sleeping; arrivals=const|poisson spacing); dir=rx: dom0 -> guest, dir=tx: guest -> dom0,
 		# peer=GUEST: each selected guest -> that guest; rr=RATE adds a
 		# request/response probe, pp=udp|tcp a sockperf ping-pong, in
 		# every selected guest meanwhile
@@ -526,8 +526,10 @@ run_workload() { # run_workload CFG NAME TYPE ARGS...
 # $PDIR/<guest>.udpgen.txt (stream) or <guest>.udprr.txt (probe).
 wl_open() {
 	local t=$1 rc=0 n dst pp rr kind f; shift
-	local rate msg every dir peer
+	local rate msg every dir peer arr
 	rate=$(kv rate 10000 "$@"); msg=$(kv msg 64 "$@"); every=$(kv echo 50 "$@")
+	arr=$(kv arrivals const "$@")
+	case $arr in const|poisson) ;; *) note "open: arrivals=$arr: want const or poisson"; return 1 ;; esac
 	dir=$(kv dir rx "$@"); peer=$(kv peer "" "$@"); pp=$(kv pp "" "$@"); rr=$(kv rr "" "$@")
 	if [ -n "$peer" ] && [ "${G_UP[$peer]:-0}" != 1 ]; then
 		note "open: peer guest $peer is not running"; return 1
@@ -537,7 +539,7 @@ wl_open() {
 		if [ -n "$peer" ]; then dst=$(guest_ip "$peer"); elif [ "$dir" = tx ]; then dst=$DOM0_IP; else dst=$(guest_ip "$n"); fi
 		for kind in udpgen ${rr:+udprr}; do
 			if [ "$kind" = udpgen ]; then
-				f="-r $rate -s $msg -e $every -f ${G_IDX[$n]}"
+				f="-r $rate -s $msg -e $every -f ${G_IDX[$n]} -a $arr"
 			else
 				f="-r $rr -s 64 -e 1 -f $((100 + G_IDX[$n]))"
 			fi
