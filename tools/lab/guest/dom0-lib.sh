@@ -146,7 +146,7 @@ netback_load() {
 
 # ----------------------------------------------------------------- guests ---
 # Guest table: GUEST_IDX_<name>, GUEST_Q_<name>, GUEST_FLAV_<name> (netfront)
-declare -A G_IDX G_Q G_FLAV G_DOMID G_UP G_LOGOFF G_FLAVBOOT
+declare -A G_IDX G_Q G_FLAV G_DOMID G_UP G_LOGOFF G_CMDOFF G_FLAVBOOT
 
 guest_define() { # guest_define NAME IDX QUEUES FLAVOUR
 	G_IDX[$1]=$2; G_Q[$1]=$3; G_FLAV[$1]=$4; G_UP[$1]=0
@@ -202,6 +202,7 @@ guest_wait_ready() {
 	G_UP[$n]=1
 	ack_watch_start "$n"
 	G_LOGOFF[$n]=$(log_size "$(guest_log "$n")")
+	G_CMDOFF[$n]=""
 	note "guest $n ready domid=${G_DOMID[$n]} (waited $(awk -v a="$t0" -v b="$(up)" 'BEGIN{print b-a}') s)"
 }
 
@@ -279,6 +280,10 @@ g_send() { # g_send NAME CMD... ; sets GSEQ (never call it in $(...))
 	fi
 	SEQ=$((SEQ + 1))
 	GSEQ=$SEQ
+	# the command's output comes after what the console log holds now:
+	# g_wait reads from here, not the whole log since the guest's boot
+	# (from the oldest command not yet waited for)
+	[ -n "${G_CMDOFF[$n]:-}" ] || G_CMDOFF[$n]=$(log_size "$(guest_log "$n")")
 	xenstore-write "/local/domain/${G_DOMID[$n]}/data/ncl/cmd" "$SEQ $*" || return 1
 }
 
@@ -303,8 +308,10 @@ ack_watch_stop() {
 
 # g_wait NAME SEQ TIMEOUT [OUTFILE] : returns the command's exit code
 g_wait() {
-	local n=$1 seq=$2 to=${3:-$CMD_TIMEOUT} out=${4:-/dev/stdout} ack="" f end rem i
+	local n=$1 seq=$2 to=${3:-$CMD_TIMEOUT} out=${4:-/dev/stdout} ack="" f end rem i off
 	f=$(guest_log "$n")
+	off=${G_CMDOFF[$n]:-${G_LOGOFF[$n]:-0}}
+	[ "$off" -ge "${G_LOGOFF[$n]:-0}" ] || off=${G_LOGOFF[$n]:-0}
 	end=$((SECONDS + to))
 	while :; do
 		ack=$(xenstore-read "/local/domain/${G_DOMID[$n]}/data/ncl/ack" 2>/dev/null)
@@ -318,12 +325,13 @@ g_wait() {
 	done
 	# the console log may lag the xenstore ack a little
 	for i in $(seq 400); do
-		tail -c +$((${G_LOGOFF[$n]:-0} + 1)) "$f" | tr -d '\r' | grep -q "^@@NCL-END $seq " && break
+		tail -c +$((off + 1)) "$f" | tr -d '\r' | grep -q "^@@NCL-END $seq " && break
 		sleep 0.05
 	done
 	[ "$i" = 400 ] && note "guest $n: no END marker for $seq"
-	tail -c +$((${G_LOGOFF[$n]:-0} + 1)) "$f" | tr -d '\r' |
+	tail -c +$((off + 1)) "$f" | tr -d '\r' |
 		awk -v s="$seq" '$0 ~ "^@@NCL-END " s " " { p = 0 } p { print } $0 == "@@NCL-BEGIN " s { p = 1 }' > "$out"
+	G_CMDOFF[$n]=""
 	return "${ack#* }"
 }
 
@@ -334,17 +342,11 @@ g_run() { # g_run NAME CMD... : run and wait; output on stdout
 }
 
 # ---------------------------------------------------------------- points ---
+# the hypervisor's CPU counters in ns (ncl-cputime) replace `xl list`'s
+# 0.1 s figures; every vif's `ethtool -c` is in dom0_raw's files
 dom0_snapshot() {
 	ncl_snapshot
 	ncl-cputime || echo "xc/error 1"
-	xl list 2>/dev/null | awk 'NR > 1 { print "xl/" $1 "/time " $NF }'
-	xl vcpu-list 2>/dev/null | awk 'NR > 1 && $NF ~ /^[0-9]/ { }
-		NR > 1 { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) { print "xlvcpu/" $1 "/" $3 " " $i; break } }'
-	local v
-	for v in /sys/class/net/vif*; do
-		[ -e "$v" ] && ethtool -c "${v##*/}" 2>/dev/null | awk -v d="${v##*/}" -F: 'NF == 2 {
-			gsub(/^[ \t]+|[ \t]+$/, "", $2); gsub(/ /, "_", $1); print "ethc/" d "/" $1 " " $2 }'
-	done
 }
 
 # cpu_mark begin|end : hypervisor CPU time and the vifs' packet counters,

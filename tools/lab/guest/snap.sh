@@ -6,37 +6,46 @@
 NCL_KWARN_RE='WARNING:|BUG:|Oops|Call Trace|kernel BUG|general protection fault|soft lockup|hung_task|blocked for more than|rcu.*(stall|self-detected)|list_add corruption|refcount_t:'
 
 ncl_snapshot() {
-	echo "uptime $(cut -d' ' -f1 /proc/uptime)"
-	awk '/^cpu / { print "stat/user " $2; print "stat/nice " $3; print "stat/system " $4;
-		print "stat/idle " $5; print "stat/iowait " $6; print "stat/irq " $7;
-		print "stat/softirq " $8; print "stat/steal " $9 }' /proc/stat
-	# one line per interrupt name: sum over CPUs
-	awk 'NR == 1 { n = NF; next }
+	# few processes: a fork and exec costs ~1 ms of virtual time in a PV
+	# domain under TCG, and a snapshot is taken twice per point
+	read -r up _ < /proc/uptime
+	echo "uptime $up"
+	# /proc/stat's cpu line; one line per interrupt name, summed over CPUs
+	awk 'FILENAME == "/proc/stat" { if ($1 == "cpu") { print "stat/user " $2;
+		print "stat/nice " $3; print "stat/system " $4; print "stat/idle " $5;
+		print "stat/iowait " $6; print "stat/irq " $7; print "stat/softirq " $8;
+		print "stat/steal " $9 }; next }
+	     FNR == 1 { n = NF; next }
 	     $1 ~ /^[0-9]+:$/ { s = 0; for (i = 2; i <= n + 1; i++) s += $i; c[$NF] += s }
-	     END { for (k in c) print "irq/" k " " c[k] }' /proc/interrupts
+	     END { for (k in c) print "irq/" k " " c[k] }' /proc/stat /proc/interrupts
+	# every device's counters, our coalesce attributes and the backends'
+	# event counts, read by one awk
+	set --
 	for d in /sys/class/net/*; do
-		dev=${d##*/}
-		[ "$dev" = lo ] && continue
+		[ "${d##*/}" = lo ] && continue
 		for s in rx_packets rx_bytes tx_packets tx_bytes rx_dropped tx_dropped rx_errors tx_errors; do
-			[ -r "$d/statistics/$s" ] && echo "net/$dev/$s $(cat "$d/statistics/$s")"
+			[ -r "$d/statistics/$s" ] && set -- "$@" "$d/statistics/$s"
 		done
-		if [ -d "$d/coalesce" ]; then
-			for f in "$d"/coalesce/*; do
-				[ -f "$f" ] && [ -r "$f" ] && echo "coal/$dev/${f##*/} $(head -c 200 "$f" 2>/dev/null | tr -s ' \n' '  ')"
-			done
-		fi
-		case $dev in
-		vif*|eth*)
-			ethtool -S "$dev" 2>/dev/null | awk -v d="$dev" -F: 'NR > 1 && NF == 2 {
-				gsub(/[ \t]/, "", $1); gsub(/[ \t]/, "", $2); print "ethS/" d "/" $1 " " $2 }'
-			;;
-		esac
+		for f in "$d"/coalesce/*; do
+			[ -f "$f" ] && [ -r "$f" ] && set -- "$@" "$f"
+		done
 	done
 	for b in /sys/bus/xen-backend/devices/vif-*; do
-		[ -d "$b" ] || continue
 		for a in events spurious_events jiffies_eoi_delayed; do
-			[ -r "$b/xenbus/$a" ] && echo "xb/${b##*/}/$a $(cat "$b/xenbus/$a")"
+			[ -r "$b/xenbus/$a" ] && set -- "$@" "$b/xenbus/$a"
 		done
+	done
+	# a coalesce attribute may span lines: joined, blanks squeezed, 200 bytes
+	[ $# -gt 0 ] && awk 'function flush() { if (k != "") print k " " substr(v, 1, 200); k = "" }
+	     FNR == 1 { flush(); n = split(FILENAME, p, "/"); v = ""
+		if (p[3] == "bus") k = "xb/" p[6] "/" p[n]
+		else k = (p[6] == "coalesce" ? "coal/" : "net/") p[5] "/" p[n] }
+	     { gsub(/[ \t]+/, " "); v = v == "" ? $0 : v " " $0 }
+	     END { flush() }' "$@" 2>/dev/null
+	for d in /sys/class/net/vif* /sys/class/net/eth*; do
+		[ -e "$d" ] || continue
+		ethtool -S "${d##*/}" 2>/dev/null | awk -v d="${d##*/}" -F: 'NR > 1 && NF == 2 {
+			gsub(/[ \t]/, "", $1); gsub(/[ \t]/, "", $2); print "ethS/" d "/" $1 " " $2 }'
 	done
 	echo "kwarn $(dmesg 2>/dev/null | grep -cE "$NCL_KWARN_RE")"
 }

@@ -274,8 +274,6 @@ def point_metrics(pdir):
         m["d0_txq_irq_per_pkt"] = m["d0_txq_irq"] / m["vif_rx_pkts"] if m["vif_rx_pkts"] else None
         m["d0_rxq_irq_per_pkt"] = m["d0_rxq_irq"] / m["vif_tx_pkts"] if m["vif_tx_pkts"] else None
         m["g_irq_per_mb"] = (m["g_rx_irq"] + m["g_tx_irq"]) / mb if mb > 0.01 else None
-        m["d0_cpu_s"] = d0.get("xl/Domain-0/time")
-        m["g_cpu_s"] = d0.get("xl/%s/time" % g)
         # the hypervisor's own ns counters (ncl-cputime) and the packets
         # through the guest's vif, between the marks taken right around
         # the traffic (cpu.begin/end), else between the snapshots
