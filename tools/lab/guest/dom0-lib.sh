@@ -167,7 +167,7 @@ name    = "$n"
 type    = "pv"
 kernel  = "/boot/vmlinux"
 ramdisk = "/boot/domu.cpio"
-extra   = "console=hvc0 loglevel=5 rdinit=/init ncl_name=$n ncl_ip=$(guest_ip "$n") ncl_flavour=${G_FLAV[$n]} ncl_queues=${G_Q[$n]}$([ "$(lab_timers)" = tuned ] && echo " xen_timer_slop=1000")"
+extra   = "console=hvc0 loglevel=5 cryptomgr.notests rdinit=/init ncl_name=$n ncl_ip=$(guest_ip "$n") ncl_flavour=${G_FLAV[$n]} ncl_queues=${G_Q[$n]}$([ "$(lab_timers)" = tuned ] && echo " xen_timer_slop=1000")"
 memory  = ${GUEST_MEM:-256}
 vcpus   = 1
 vif     = [ 'bridge=$BRIDGE,mac=00:16:3e:00:00:0$idx' ]
