@@ -899,6 +899,18 @@ static void d0app_schedule(struct vif *v);
  * dom0's bridge into another guest's vif (xenvif_start_xmit(), the cost
  * is part of d0_tx_pkt_ns).
  */
+/* xenvif_start_xmit(): into the vif's queue to the guest, or dropped. */
+static void nb_rxq_add(struct vif *v, struct pkt *p)
+{
+	p->t_nic = S.now;
+	if (v->rxq.len >= SIM_RXQ_MAX) {
+		pkt_drop(p);
+		return;
+	}
+	pq_add(&v->rxq, p);
+	nb_kick(v);
+}
+
 static void nb_forward(struct pkt *p)
 {
 	struct vif *v;
@@ -916,13 +928,7 @@ static void nb_forward(struct pkt *p)
 	v = &S.v[p->dst];
 	p->vif = p->dst;
 	p->dir = DIR_RX;
-	p->t_nic = S.now;
-	if (v->rxq.len >= SIM_RXQ_MAX) {
-		pkt_drop(p);
-		return;
-	}
-	pq_add(&v->rxq, p);
-	nb_kick(v);
+	nb_rxq_add(v, p);
 }
 
 static void nb_napi_schedule(struct vif *v)
@@ -1297,13 +1303,7 @@ static void d0app_consume(struct vif *v, struct pkt *p)
 	struct pkt *q;
 
 	if (p->dir == DIR_RX) {	/* sendto() done: into the vif's queue */
-		p->t_nic = S.now;
-		if (v->rxq.len >= SIM_RXQ_MAX) {
-			pkt_drop(p);
-			return;
-		}
-		pq_add(&v->rxq, p);
-		nb_kick(v);
+		nb_rxq_add(v, p);
 		return;
 	}
 	account_bytes(p->bytes);
@@ -1327,31 +1327,53 @@ static void d0app_consume(struct vif *v, struct pkt *p)
 	pkt_free(p);
 }
 
-/* The peer's process: receive what came, send what is to be sent. */
-static s64 d0app_step(struct vif *v, struct item *it)
+/*
+ * One step of a process that receives what came (@rx) and sends what is
+ * to be sent (@tx): the guest's application or the peer's in dom0. A run
+ * starts with a wake-up (@wake_ns); a packet taken is costed by the
+ * caller (%STEP_PKT, in *@taken) and consumed at the next step; with
+ * nothing left the process sleeps (*@running false, %STEP_DONE).
+ */
+#define STEP_PKT	(-2)
+static s64 proc_step(struct vif *v, struct item *it, struct pktq *rx, struct pktq *tx,
+		     bool *running, s64 wake_ns,
+		     void (*consume)(struct vif *, struct pkt *), struct pkt **taken)
 {
 	struct pkt *p = it->cur;
 
 	if (it->phase == 0) {
 		it->phase = 1;
-		return C.d0_app_wake_ns;
+		return wake_ns;
 	}
 	if (p) {
 		it->cur = NULL;
-		d0app_consume(v, p);
+		consume(v, p);
 		return 0;
 	}
-	p = pq_pop(&v->d0sock);
+	p = pq_pop(rx);
 	if (!p) {
-		p = pq_pop(&v->d0tx);
+		p = pq_pop(tx);
 		if (p && p->kind != PK_ECHO)	/* an echo keeps its origin's */
 			p->t_tx = S.now;
 	}
 	if (!p) {
-		v->d0app = false;
+		*running = false;
 		return STEP_DONE;
 	}
 	it->cur = p;
+	*taken = p;
+	return STEP_PKT;
+}
+
+/* The peer's process in dom0. */
+static s64 d0app_step(struct vif *v, struct item *it)
+{
+	struct pkt *p;
+	s64 r = proc_step(v, it, &v->d0sock, &v->d0tx, &v->d0app, C.d0_app_wake_ns,
+			  d0app_consume, &p);
+
+	if (r != STEP_PKT)
+		return r;
 	return C.d0_app_pkt_ns + p->bytes * C.d0_app_byte_ps / 1000 +
 	       (p->dir == DIR_RX ? C.d0_sock_tx_ns : 0);
 }
@@ -1580,31 +1602,15 @@ static void app_consume(struct vif *v, struct pkt *p)
 	}
 }
 
+/* The guest's application. */
 static s64 app_step(struct vif *v, struct item *it)
 {
 	struct pkt *p;
+	s64 r = proc_step(v, it, &v->sock, &v->apptx, &v->app, C.g_app_wake_ns, app_consume,
+			  &p);
 
-	if (it->phase == 0) {
-		it->phase = 1;
-		return C.g_app_wake_ns;
-	}
-	p = it->cur;
-	if (p) {
-		it->cur = NULL;
-		app_consume(v, p);
-		return 0;
-	}
-	p = pq_pop(&v->sock);
-	if (!p) {
-		p = pq_pop(&v->apptx);
-		if (p && p->kind != PK_ECHO)	/* an echo keeps its origin's */
-			p->t_tx = S.now;
-	}
-	if (!p) {
-		v->app = false;
-		return STEP_DONE;
-	}
-	it->cur = p;
+	if (r != STEP_PKT)
+		return r;
 	return (p->kind == PK_REQ ? S.f[p->flow].svc_ns : C.g_app_pkt_ns) +
 	       p->bytes * C.g_app_byte_ps / 1000;
 }
