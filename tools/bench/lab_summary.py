@@ -181,6 +181,21 @@ def spread_line(out):
             print(f"spread of {who} CPU per packet over boots: one boot per row, not measured")
 
 
+def capacity_lines(out):
+    """Per policy and guest count of the density rows: the highest aggregate
+    offered rate carried without loss, and the lowest that lost packets."""
+    by = defaultdict(list)
+    for r in out:
+        if r.get("class") == "density" and r.get("offered_pps") and r.get("loss") is not None:
+            by[(r["policy"], r.get("guests"))].append(r)
+    for (pol, n), rows in sorted(by.items(), key=lambda kv: (str(kv[0][0]), kv[0][1] or 0)):
+        ok = [r["offered_pps"] for r in rows if r["loss"] == 0]
+        lost = [r["offered_pps"] for r in rows if r["loss"] > 0]
+        print(f"guests per dom0 core: {pol:16} {n} guests: carried {show(max(ok) if ok else None)}/s "
+              f"without loss, lost packets from {show(min(lost) if lost else None)}/s "
+              f"({len(rows)} rates)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("results")
@@ -203,6 +218,7 @@ def main():
         return 1
     table(out)
     spread_line(out)
+    capacity_lines(out)
     f = open(args.append, "a", newline="") if args.append else sys.stdout
     new = args.append and (not os.path.exists(args.append) or
                            os.path.getsize(args.append) == 0)
