@@ -12,9 +12,15 @@
  *   xc/pcpu<P>/idle_ns N       idle time of physical CPU P
  * Exit 1 with a message on stderr when the hypervisor cannot be asked
  * (not dom0, no /dev/xen/privcmd, a libxenctrl of another Xen version).
+ *
+ * ncl-cputime -w: one sample, ended by a line ".", for every line read on
+ * stdin, until its end. Started once before the measurement, it puts no
+ * process start (the dynamic linker, libxenctrl's setup: milliseconds of
+ * dom0 CPU under TCG) inside the window it measures.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <xenctrl.h>
 
 #define MAX_DOMS	256
@@ -34,22 +40,15 @@ static void print_vcpus(xc_interface *xch, const xc_domaininfo_t *d)
 	}
 }
 
-int main(void)
+static int sample(xc_interface *xch)
 {
 	static xc_domaininfo_t doms[MAX_DOMS];
 	xc_cpuinfo_t pcpus[MAX_PCPUS];
-	xc_interface *xch;
 	int n, i, np = 0;
 
-	xch = xc_interface_open(NULL, NULL, 0);
-	if (!xch) {
-		fprintf(stderr, "ncl-cputime: cannot open the hypervisor interface (dom0 only)\n");
-		return 1;
-	}
 	n = xc_domain_getinfolist(xch, 0, MAX_DOMS, doms);
 	if (n < 0) {
 		fprintf(stderr, "ncl-cputime: getdomaininfo failed\n");
-		xc_interface_close(xch);
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
@@ -61,6 +60,34 @@ int main(void)
 		for (i = 0; i < np; i++)
 			printf("xc/pcpu%d/idle_ns %llu\n", i,
 			       (unsigned long long)pcpus[i].idletime);
-	xc_interface_close(xch);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int wait = argc == 2 && !strcmp(argv[1], "-w"), rc = 0;
+	xc_interface *xch;
+	char line[64];
+
+	if (argc > 1 && !wait) {
+		fprintf(stderr, "usage: ncl-cputime [-w]\n");
+		return 2;
+	}
+	xch = xc_interface_open(NULL, NULL, 0);
+	if (!xch) {
+		fprintf(stderr, "ncl-cputime: cannot open the hypervisor interface (dom0 only)\n");
+		return 1;
+	}
+	if (!wait) {
+		rc = sample(xch);
+	} else {
+		while (fgets(line, sizeof(line), stdin)) {
+			if (sample(xch))
+				printf("xc/error 1\n");
+			printf(".\n");
+			fflush(stdout);
+		}
+	}
+	xc_interface_close(xch);
+	return rc;
 }
