@@ -136,8 +136,10 @@ done >"$tmp/seeds"
 mapfile -t d <"$tmp/seeds"
 r=$("$bin" send -d 127.0.0.1 -p "$port" -r 4000 -t 0.25 -e 0)
 echo "# schedule lengths: seed 1 ${d[0]}, seed 2 ${d[1]}, seed 1 ${d[2]} s; const $(kv "$r" duration_s) s"
-is "${d[0]:-0} != ${d[1]:-0} && ${d[0]:-0} > 0.2 && ${d[1]:-0} > 0.2 && $(kv "$r" duration_s) == 0.25" \
-	"seeds 1 and 2 give different schedules, the constant one lasts exactly 0.250 s"
+# (a sender woken late for its last packet lasts a little longer)
+is "${d[0]:-0} != ${d[1]:-0} && ${d[0]:-0} > 0.2 && ${d[1]:-0} > 0.2 && \
+    $(kv "$r" duration_s) >= 0.25 && $(kv "$r" duration_s) < 0.26" \
+	"seeds 1 and 2 give different schedules, the constant one lasts 0.250 s"
 
 # --- 50000 pps x 1 s ---------------------------------------------------------
 r=$("$bin" send -d 127.0.0.1 -p "$port" -r 50000 -t 1 -s 64 2>"$tmp/err")
