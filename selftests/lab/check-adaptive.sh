@@ -69,11 +69,12 @@ pp_point() { # pp_point CFG udp|tcp
 udp_point() { # udp_point CFG rx|tx
 	run_workload "$1" "udp-$2" udp dir="$2" rate=100M len=1400 pacing=10 t="$UDP_T" guests=g1
 }
-# sum of one ethtool -S counter over all levers, from the point's raw dumps
+# sum of the vif's *_notify_deferred counters (ethtool -S, as the
+# snapshots hold them) over the point
 deferred_delta() {
 	local b a
-	b=$(awk '/_notify_deferred:/ { s += $2 } END { print s + 0 }' "$PDIR/dom0-ethtool-$vif.before")
-	a=$(awk '/_notify_deferred:/ { s += $2 } END { print s + 0 }' "$PDIR/dom0-ethtool-$vif.after")
+	b=$(awk -v p="ethS/$vif/" 'index($1, p) == 1 && $1 ~ /_notify_deferred$/ { s += $2 } END { print s + 0 }' "$PDIR/dom0.before")
+	a=$(awk -v p="ethS/$vif/" 'index($1, p) == 1 && $1 ~ /_notify_deferred$/ { s += $2 } END { print s + 0 }' "$PDIR/dom0.after")
 	echo $((a - b))
 }
 

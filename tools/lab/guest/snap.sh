@@ -14,7 +14,7 @@ ncl_snapshot() {
 	awk 'FILENAME == "/proc/stat" { if ($1 == "cpu") { print "stat/user " $2;
 		print "stat/nice " $3; print "stat/system " $4; print "stat/idle " $5;
 		print "stat/iowait " $6; print "stat/irq " $7; print "stat/softirq " $8;
-		print "stat/steal " $9 }; next }
+		print "stat/steal " $9 }; if ($1 == "ctxt") print "stat/ctxt " $2; next }
 	     FNR == 1 { n = NF; next }
 	     $1 ~ /^[0-9]+:$/ { s = 0; for (i = 2; i <= n + 1; i++) s += $i; c[$NF] += s }
 	     END { for (k in c) print "irq/" k " " c[k] }' /proc/stat /proc/interrupts
