@@ -50,6 +50,147 @@ def cal_costs():
                      f"{pre}_{d}_byte_ps={t[dom]['ps_per_byte']}"]
     return args + [f"{k}=0" for k in CAL_ZERO]
 
+# synthetic --lab rows: the costs each domain pays (ns; ps_per_byte in ps)
+LAB_TRUE = {"dom0": {"ns_per_rx_pkt": 1800, "ns_per_tx_pkt": 900,
+                     "ns_per_irq": 2500, "ns_per_timer": 1200, "ps_per_byte": 400,
+                     "ns_per_window:open_rx": 3e7, "ns_per_window:open_tx": 6e7,
+                     "ns_per_window:pingpong": 4e7},
+            "guest": {"ns_per_rx_pkt": 700, "ns_per_tx_pkt": 1100,
+                      "ns_per_irq": 2000, "ns_per_timer": 1500, "ps_per_byte": 150,
+                      "ns_per_window:open_rx": 5e6, "ns_per_window:open_tx": 2e7,
+                      "ns_per_window:pingpong": 1e7}}
+LAB_COLS = ["config", "workload", "guest", "rc", "spec", "boot", "point",
+            "cpu_window_s", "d0_cpu_ns", "g_cpu_ns", "vif_tx_pkts", "vif_rx_pkts",
+            "cpu_vif_tx_pkts", "cpu_vif_rx_pkts", "g_rx_pkts", "g_tx_pkts",
+            "d0_txq_irq", "d0_rxq_irq", "g_rx_irq", "g_tx_irq", "d0_timer_irq",
+            "g_timer_irq", "vif_tx_bytes", "vif_rx_bytes", "g_mbytes"]
+
+
+def cal_lab_rows(true, pace=None):
+    """points.csv rows: open streams each way and ping-pong at several
+    rates, interrupts, timers and packet sizes, each domain's CPU from the
+    costs in true (0.05% of deterministic noise); one point has 2 guests.
+    pace: every timer interrupt a paced sender's, pace per packet sent."""
+    rows, seed = [], [12345]
+
+    def rnd():
+        seed[0] = (seed[0] * 1103515245 + 12345) % 2 ** 31
+        return seed[0] / 2 ** 31
+
+    n = 0
+    for kind, spec, dur in (("open_rx", "open dir=rx msg=64 t=1", 1.07),
+                            ("open_tx", "open dir=tx msg=64 t=1", 1.3),
+                            ("pingpong", "pingpong proto=udp t=1", 3.4)):
+        for rate in (2000, 5000, 10000, 20000):
+            for cfg in range(4):
+                n += 1
+                guests = ["g1", "g2"] if n == 7 else ["g1"]
+                d0 = {"rx": 0, "tx": 0, "irq": 0, "bytes": 0}
+                out = []
+                for gi, g in enumerate(guests):
+                    pk = rate * (1 + 0.3 * rnd()) / (gi + 1)
+                    rx, tx = ((pk, pk / 10) if kind == "open_rx" else
+                              (pk / 10, pk) if kind == "open_tx" else (pk, pk))
+                    size = 80 + 1400 * rnd()
+                    r = {"config": f"c{cfg}", "workload": kind, "guest": g, "rc": 0,
+                         "spec": spec, "boot": "rep1", "point": f"{n:03d}_c{cfg}_{kind}",
+                         "cpu_window_s": dur * (1 + 0.02 * rnd()),
+                         "cpu_vif_tx_pkts": round(rx), "cpu_vif_rx_pkts": round(tx),
+                         "g_rx_pkts": round(rx), "g_tx_pkts": round(tx),
+                         "d0_txq_irq": round(tx * (0.05 + 0.9 * rnd())), "d0_rxq_irq": 0,
+                         "g_rx_irq": round(rx * (0.05 + 0.9 * rnd())),
+                         "g_tx_irq": round(tx * (0.05 + 0.9 * rnd())),
+                         "g_timer_irq": (round(pace * tx) if pace else
+                                         round(300 + (rx + tx) * rnd())),
+                         "vif_tx_bytes": round(rx * size), "vif_rx_bytes": round(tx * size)}
+                    r["vif_tx_pkts"], r["vif_rx_pkts"] = r["cpu_vif_tx_pkts"], r["cpu_vif_rx_pkts"]
+                    r["g_mbytes"] = (r["vif_tx_bytes"] + r["vif_rx_bytes"]) / 1e6
+                    for k, v in (("rx", r["cpu_vif_tx_pkts"]), ("tx", r["cpu_vif_rx_pkts"]),
+                                 ("irq", r["d0_txq_irq"]),
+                                 ("bytes", r["vif_tx_bytes"] + r["vif_rx_bytes"])):
+                        d0[k] += v
+                    t = true["guest"]
+                    r["g_cpu_ns"] = (t["ns_per_rx_pkt"] * r["g_rx_pkts"] +
+                                     t["ns_per_tx_pkt"] * r["g_tx_pkts"] +
+                                     t["ns_per_irq"] * (r["g_rx_irq"] + r["g_tx_irq"]) +
+                                     t["ns_per_timer"] * r["g_timer_irq"] +
+                                     t["ps_per_byte"] * r["g_mbytes"] * 1e6 / 1000 +
+                                     t[f"ns_per_window:{kind}"]) * (1 + 5e-4 * (rnd() - 0.5))
+                    out.append(r)
+                timer = (pace * d0["tx"] if pace else
+                         round(300 + (d0["rx"] + d0["tx"]) * rnd()))
+                t = true["dom0"]
+                cpu = (t["ns_per_rx_pkt"] * d0["rx"] + t["ns_per_tx_pkt"] * d0["tx"] +
+                       t["ns_per_irq"] * d0["irq"] + t["ns_per_timer"] * timer +
+                       t["ps_per_byte"] * d0["bytes"] / 1000 +
+                       t[f"ns_per_window:{kind}"]) * (1 + 5e-4 * (rnd() - 0.5))
+                for r in out:
+                    r["d0_timer_irq"], r["d0_cpu_ns"] = timer, cpu
+                    r["cpu_window_s"] = out[0]["cpu_window_s"]
+                rows += out
+    return rows
+
+
+def cal_write_points(path, rows):
+    with open(path, "w", newline="") as fp:
+        w = csv.DictWriter(fp, fieldnames=LAB_COLS)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def cal_report_columns(tmp):
+    """Run tools/lab/lib/report.py on one made-up point; True if its new
+    columns hold what the snapshots say and come after the older ones."""
+    top = os.path.join(tmp, "report")
+    pdir = os.path.join(top, "results", "points", "001_stock_open_rx_64_2000")
+    os.makedirs(pdir, exist_ok=True)
+    with open(os.path.join(top, "results", "status"), "w") as fp:
+        fp.write("PASS\n")
+    snaps = {
+        "point.txt": ["config stock", "workload open_rx_64_2000",
+                      "spec open dir=rx rate=2000 msg=64 t=1",
+                      "guest g1 domid=3 vif=vif3.0 flavour=stock queues=1",
+                      "netback stock", "selected g1", "rc 0"],
+        "dom0.before": ["uptime 10.0", "irq/timer0 100", "irq/timer1 50",
+                        "irq/vif3.0-q0-tx 10", "irq/vif3.0-q0-rx 1",
+                        "irq/evtchn:xenstored 7", "net/vif3.0/tx_packets 1000",
+                        "net/vif3.0/rx_packets 100", "net/vif3.0/tx_bytes 50000",
+                        "net/vif3.0/rx_bytes 9000", "stat/ctxt 500"],
+        "dom0.after": ["uptime 11.5", "irq/timer0 2100", "irq/timer1 60",
+                       "irq/vif3.0-q0-tx 210", "irq/vif3.0-q0-rx 1",
+                       "irq/evtchn:xenstored 11", "net/vif3.0/tx_packets 3002",
+                       "net/vif3.0/rx_packets 302", "net/vif3.0/tx_bytes 250000",
+                       "net/vif3.0/rx_bytes 29000", "stat/ctxt 4500"],
+        "g1.before": ["uptime 5.0", "irq/timer0 40", "irq/vif0-q0-rx 5", "irq/xenbus 3",
+                      "net/eth0/rx_packets 1000", "net/eth0/tx_packets 100", "stat/ctxt 70"],
+        "g1.after": ["uptime 6.8", "irq/timer0 340", "irq/vif0-q0-rx 2005", "irq/xenbus 7",
+                     "net/eth0/rx_packets 3002", "net/eth0/tx_packets 302", "stat/ctxt 2070"],
+        "cpu.begin": ["uptime 10.2", "xc/dom0/ns 1000000000", "xc/dom3/ns 500000000",
+                      "net/vif3.0/rx_packets 100", "net/vif3.0/tx_packets 1000"],
+        "cpu.end": ["uptime 11.3", "xc/dom0/ns 1150000000", "xc/dom3/ns 590000000",
+                    "net/vif3.0/rx_packets 301", "net/vif3.0/tx_packets 3001"],
+    }
+    for name, lines in snaps.items():
+        with open(os.path.join(pdir, name), "w") as fp:
+            fp.write("\n".join(lines) + "\n")
+    rp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab", "lib",
+                      "report.py")
+    subprocess.run([sys.executable, rp, top], capture_output=True, text=True)
+    try:
+        with open(os.path.join(top, "points.csv"), newline="") as fp:
+            rd = csv.DictReader(fp)
+            r = next(rd)
+            head = rd.fieldnames
+    except (OSError, StopIteration):
+        return False
+    want = {"d0_timer_irq": 2010, "g_timer_irq": 300, "d0_misc_irq": 4,
+            "g_misc_irq": 4, "vif_tx_bytes": 200000, "vif_rx_bytes": 20000,
+            "cpu_vif_tx_pkts": 2001, "cpu_vif_rx_pkts": 201, "d0_ctxt": 4000,
+            "g_ctxt": 2000}
+    return (all(float(r[k]) == v for k, v in want.items()) and
+            head[-len(want):] == list(want) and float(r["d0_cpu_ns"]) == 150000000 and
+            float(r["d0_txq_irq"]) == 200)
+
 
 def run(*args, raw=False):
     out = subprocess.run([SIM, *args], check=True, capture_output=True,
@@ -335,6 +476,51 @@ def main():
        "too few rows" in few.get(2, ""),
        "calibrate says why a cost cannot be fitted (collinear, all zero, too few rows)",
        f"{why} {few}")
+
+    # calibration --lab: synthetic points.csv rows from known costs, per
+    # direction, per interrupt, per timer interrupt, per byte, per window
+    pts = os.path.join(a.tmp, "points.csv")
+    lab_rows = cal_lab_rows(LAB_TRUE)
+    cal_write_points(pts, lab_rows)
+    by, _ = calibrate.lab_points([pts])
+    errs, kept = {}, {}
+    for dom, rows in by.items():
+        tried, k = calibrate.fit_variants(rows)
+        kept[dom] = tried[k][0]
+        got = tried[k][7]
+        for c, v in LAB_TRUE[dom].items():
+            errs[f"{dom} {c}"] = abs(got.get(c, 0) - v) / v
+    ok(max(errs.values()) < 0.01 and kept == {"dom0": "kind", "guest": "kind"} and
+       len(by["dom0"]) == len(by["guest"]) - 1,
+       "calibrate.py --lab recovers per-direction, interrupt, timer, byte and window "
+       "costs (< 1%); a point with two guests is one dom0 row", f"{kept} {errs}")
+    one = {dom: calibrate.fit_variants(rows, "one")[0][0][5] for dom, rows in by.items()}
+    ok(min(one.values()) > 5,
+       "... where one cost per packet both ways leaves > 5% rms", one)
+    # timer interrupts as many as packets sent in every row: collinear
+    cal_write_points(pts, cal_lab_rows(LAB_TRUE, pace=2))
+    by, _ = calibrate.lab_points([pts])
+    rows = by["guest"]
+    names = calibrate.variant_names(calibrate.VARIANTS[4][2], rows)
+    cols, coef, se, why = calibrate.fit_domain(
+        calibrate.lab_matrix(names, rows), [d["y"] for d in rows], names)
+    got = {names[j]: c for j, c in zip(cols, coef)}
+    t = LAB_TRUE["guest"]
+    ok("collinear" in why.get(names.index("ns_per_timer"), "") and
+       abs(got["ns_per_tx_pkt"] / (t["ns_per_tx_pkt"] + 2 * t["ns_per_timer"]) - 1) < 0.01,
+       "calibrate says a timer cost collinear with the packets is unfittable "
+       "(and folded into the packets' cost), not fitted", f"{why} {got}")
+    cp = subprocess.run([sys.executable, calibrate.__file__, "--lab", pts, "--split"],
+                        capture_output=True, text=True)
+    ok(cp.returncode == 0 and "ns_per_timer" in cp.stdout and
+       "not fitted: collinear" in cp.stdout and "rms residual" in cp.stdout and
+       "(request/response)" in cp.stdout and "d0_irq_ns=" in cp.stdout,
+       "calibrate.py --lab prints the variants, the fit, the residuals and the parameters",
+       cp.stdout + cp.stderr)
+    # report.py: the columns the fit needs, from a point's snapshots, last
+    ok(cal_report_columns(a.tmp),
+       "report.py writes timer and other interrupts, vif bytes, the CPU "
+       "window's packets each way and context switches, after the older columns")
 
     # trace replay
     tr = os.path.join(a.tmp, "trace.csv")

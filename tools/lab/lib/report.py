@@ -35,6 +35,12 @@ TABLE = [
     ("eoi_delayed_jiffies", "eoiJ", "{:.0f}"),
 ]
 
+# points.csv columns added later, written after all the others (other tools
+# and older files have the first ones where they were)
+APPENDED = ["d0_timer_irq", "g_timer_irq", "d0_misc_irq", "g_misc_irq",
+            "vif_tx_bytes", "vif_rx_bytes", "cpu_vif_tx_pkts", "cpu_vif_rx_pkts",
+            "d0_ctxt", "g_ctxt"]
+
 
 def read_snap(path):
     d = {}
@@ -301,6 +307,25 @@ def point_metrics(pdir):
         m["spurious"] = d0.get(xb + "spurious_events")
         m["eoi_delayed_jiffies"] = d0.get(xb + "jiffies_eoi_delayed")
         m["kwarn"] = d0.get("kwarn", 0) + gd.get("kwarn", 0)
+        # for the CPU fit (tools/sim/calibrate.py --lab): the timer
+        # interrupts (Xen's per-vCPU timer VIRQ, "timerN": every hrtimer
+        # expiry, the coalescing timers and the senders' pacing alike) and
+        # the other interrupts (xenstore, console, IPIs) of each domain
+        # over its snapshots, the vif's bytes each way, the packets each way
+        # in the CPU window (the snapshots hold the same, give or take one)
+        m["d0_timer_irq"] = irq_sum(d0, r"irq/timer\d+$")
+        m["g_timer_irq"] = irq_sum(gd, r"irq/timer\d+$")
+        m["d0_misc_irq"] = irq_sum(d0, r"irq/(?!timer\d+$|vif)")
+        m["g_misc_irq"] = irq_sum(gd, r"irq/(?!timer\d+$|vif)")
+        m["vif_tx_bytes"] = d0.get(vif + "tx_bytes", 0)    # dom0 -> guest
+        m["vif_rx_bytes"] = d0.get(vif + "rx_bytes", 0)    # guest -> dom0
+        m["cpu_vif_tx_pkts"] = win.get(vif + "tx_packets") if win is not d0 else None
+        m["cpu_vif_rx_pkts"] = win.get(vif + "rx_packets") if win is not d0 else None
+        # context switches (/proc/stat ctxt) of each domain over its
+        # snapshots: a wake-up costs more than an interrupt that finds the
+        # application running (snapshots taken before 2026-12-02 lack it)
+        m["d0_ctxt"] = d0.get("stat/ctxt")
+        m["g_ctxt"] = gd.get("stat/ctxt")
         m.update(parse_iperf(os.path.join(pdir, g + ".iperf3.json")))
         m.update(parse_sockperf_flows(os.path.join(pdir, g + ".sockperf.txt")))
         m.update(parse_udpgen(os.path.join(pdir, g + ".udpgen.txt")))
@@ -385,11 +410,14 @@ def main():
                 if m["kwarn"]:
                     failures.append("%s %s/%s: %d kernel WARN/BUG lines" % (label, m["config"], m["workload"], m["kwarn"]))
                 allrows.append(m)
-    scalar = [k for k in allrows[0].keys() if not isinstance(allrows[0][k], dict)] if allrows else []
+    scalar = [k for k in allrows[0].keys() if not isinstance(allrows[0][k], dict)
+              and k not in APPENDED] if allrows else []
     for r in allrows:
         for k in r:
-            if k not in scalar and not isinstance(r[k], dict):
+            if k not in scalar and k not in APPENDED and not isinstance(r[k], dict):
                 scalar.append(k)
+    # the columns added since: after every older one, whatever the rows hold
+    scalar += [k for k in APPENDED if any(k in r for r in allrows)]
     with open(os.path.join(top, "points.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=scalar, extrasaction="ignore")
         w.writeheader()
