@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: the simulator sweep, then the lab comparison (stock, ours
 # with defaults, a static grid, DIM-style, adaptive) on a real Xen in QEMU,
-# into build/bench/summary.csv, then the goals check. Needs the modules
+# into build/bench/summary.csv, then the goals check and (all) the lab's
+# rows beside the simulator's with the lab's costs. Needs the modules
 # built (the Makefile does that) and passes TRACE= to the simulator.
 #   tools/bench/bench.sh [sim|lab|all|quick|density]
 # The lab part boots tools/lab/scenarios/bench.sh (one guest: open-loop
@@ -65,4 +66,9 @@ if [ "$what" != sim ]; then
 	"$PY" tools/bench/lab_figures.py "$out/summary.csv" "$fig" "$cmd"
 fi
 "$PY" tools/bench/goals.py "$out/summary.csv" | tee "$out/goals.txt"
-echo "bench: $out/summary.csv, $out/goals.txt, $out/lab-rows.txt"
+# the lab's rows beside the simulator's with the lab's fitted costs
+# (tools/sim/lab-costs.conf): only a run with both has them
+if [ "$what" = all ]; then
+	"$PY" tools/bench/sim_vs_lab.py "$out/summary.csv" | tee "$out/sim-vs-lab.txt"
+fi
+echo "bench: $out/summary.csv, $out/goals.txt, $out/lab-rows.txt$([ "$what" = all ] && echo ", $out/sim-vs-lab.txt")"

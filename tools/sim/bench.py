@@ -112,6 +112,54 @@ def seeds_of(wl):
     return OPTS.get(wl, {}).get("seeds", SEEDS)
 
 
+# The lab-calibrated copies: the lab's workloads again, with the lab's
+# settings where the simulator has them and the costs fitted to the lab's
+# CPU times (LAB_COSTS, made by calibrate.py --lab ... --write-params), to
+# set beside the lab's rows one to one (tools/bench/sim_vs_lab.py). They
+# are summary rows of source SIMLAB_SOURCE whose policies are the lab's
+# configurations + SIMLAB_SUFFIX: goals.py judges the stock/adaptive pair
+# of every source, and these are the lab's model, not a goal of the
+# controller. ours-default (our modules with every lever 0) is stock's
+# runs: in the simulator the two are one and the same.
+LAB_COSTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lab-costs.conf")
+SIMLAB_SOURCE = "sim-lab"
+SIMLAB_SUFFIX = "@lab"
+SIMLAB_SEEDS = [1, 2, 3]
+SIMLAB_RATES = [5000, 10000, 15000, 20000, 25000, 30000]
+SIMLAB_POLICIES = ["stock", "static-u16-f0", "static-u32-f16", "dim", "adaptive"]
+SIMLAB = {}     # name -> simulator arguments (LAB and the costs added at run time)
+
+
+def _labdur(rate, echo):
+    """The lab's 1 s window, or as long as 1000 round trips take."""
+    return [f"dur_us={max(1000000, 1000 * echo * 1000000 // rate)}"]
+
+
+for _d in ["rx", "tx"]:        # tools/lab/scenarios/bench.sh: msg=64 echo=10 t=1
+    for _r in SIMLAB_RATES:
+        SIMLAB[f"open_{_d}_64_{_r}"] = ["workload=open", f"dir={_d}", "pkt=64",
+                                        f"rate={_r}", "echo=10"] + _labdur(_r, 10)
+SIMLAB["rr"] = ["workload=rr"]                  # pingpong proto=udp
+SIMLAB["redis"] = ["workload=redis"]            # redis clients=50
+for _n in [8, 32]:                              # scenarios/bench-density.sh
+    SIMLAB[f"manyflow_{_n}"] = ["workload=rr", f"conc={_n}"]
+for _n in [1, 2, 4, 8]:     # open dir=rx rate=1000 rr=200: a stream and a probe
+    SIMLAB[f"density_{_n}"] = ["workload=density", f"guests={_n}", "rate=1000",
+                               "probe=200", "pkt=64"] + _labdur(200, 1)
+SIMLAB["g2g_rr"] = ["workload=g2g_open", "rate=2000", "pkt=64", "echo=1"] + _labdur(2000, 1)
+SIMLAB["g2g_open"] = ["workload=g2g_open", "rate=4000", "pkt=64"] + _labdur(4000, 50)
+
+
+def simlab_policies(pols=None):
+    """The lab's configurations among policies() (name, simulator arguments)."""
+    return [p for p in (pols or policies()) if p[0] in SIMLAB_POLICIES]
+
+
+def simlab_args(wl, costs=LAB_COSTS):
+    """The simulator's arguments of lab-calibrated workload wl."""
+    return [f"params={costs}"] + SIMLAB[wl] + LAB
+
+
 # The weight sweep: stock and adaptive with the configured weight at each
 # of WEIGHTS (the adaptive policy polls in bites of 16 below it while it
 # adds no delay)
@@ -207,11 +255,11 @@ def fmt(m, key, prec):
     return f"{v:.{prec}f} [{lo:.{prec}f}-{hi:.{prec}f}]"
 
 
-def print_table(wl, kind, agg, best):
+def print_table(wl, kind, agg, best, title="", nseeds=None):
     opt = OPTS.get(wl, {})
     worst = " (p99: worst flow/guest)" if opt.get("p99") == "worst_p99_us" else ""
-    print(f"\n== {wl} ({'throughput' if kind == 'bulk' else 'latency'}-sensitive; "
-          f"medians over {len(seeds_of(wl))} seeds [min-max]){worst} ==")
+    print(f"\n== {wl}{title} ({'throughput' if kind == 'bulk' else 'latency'}-sensitive; "
+          f"medians over {nseeds or len(seeds_of(wl))} seeds [min-max]){worst} ==")
     cols = [("guest irq/pkt", "guest_irq_per_pkt", 4),
             ("dom0 irq/pkt", "dom0_irq_per_pkt", 4),
             ("cpu ns/pkt", "cpu_ns_per_pkt", 0),
@@ -314,17 +362,28 @@ def aggregate(wl, rows, pols):
     return agg
 
 
-def summary_rows(wl, agg, best, pols):
-    """build/bench/summary.csv rows (SUMMARY_HEADER) of workload wl."""
+def summary_rows(wl, agg, best, pols, source="sim", suffix="", extra=()):
+    """build/bench/summary.csv rows (SUMMARY_HEADER) of workload wl;
+    extra: (name, policy) rows more, e.g. ("ours-default", "stock")."""
     out = []
-    for name in ["stock", "static-best", "dim", "adaptive"] + \
-            [p for p, _ in pols if p.startswith("static-")]:
-        pol = best if name == "static-best" else name
+    names = [(n, n) for n in ["stock", "static-best", "dim", "adaptive"] +
+             [p for p, _ in pols if p.startswith("static-")]] + list(extra)
+    for name, pol in names:
+        pol = best if pol == "static-best" else pol
         if pol is None or pol not in agg:
             continue
-        out.append(["sim", wl, name] +
+        out.append([source, wl, name + suffix] +
                    [summary_cell(agg[pol], k) for k in SUMMARY_HEADER[3:]])
     return out
+
+
+def simlab_rows(wl, rows, pols):
+    """Medians, table and summary rows of lab-calibrated workload wl."""
+    agg = aggregate(wl, rows, pols)
+    best = pick_static_best(agg, "lat")
+    print_table(wl, "lat", agg, best, title=", lab costs", nseeds=len(SIMLAB_SEEDS))
+    return summary_rows(wl, agg, best, pols, SIMLAB_SOURCE, SIMLAB_SUFFIX,
+                        [("ours-default", "stock")])
 
 
 def summary_cell(m, key):
@@ -362,6 +421,9 @@ def main():
     ap.add_argument("--figures")
     ap.add_argument("--trace")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--lab-costs", default=LAB_COSTS,
+                    help="xcc-sim params= file of the lab-calibrated rows "
+                    f"(default {LAB_COSTS}; 'none': no such rows)")
     a = ap.parse_args()
 
     if a.trace:
@@ -378,13 +440,25 @@ def main():
 
     os.makedirs(a.out, exist_ok=True)
     pols = policies()
-    jobs = []
+    lpols = simlab_policies(pols)
+    simlab = a.lab_costs != "none"
+    if simlab and not os.path.isfile(a.lab_costs):
+        sys.exit(f"bench: {a.lab_costs}: no such file (calibrate.py --lab ... "
+                 "--write-params FILE makes it; --lab-costs none: no lab-calibrated rows)")
+    jobs, ljobs = [], []
     with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
         for wl, (wargs, _) in WORKLOADS.items():
             for pol, pargs in pols:
                 for s in seeds_of(wl):
                     jobs.append(ex.submit(run_one, a.sim, wl, wargs, pol, pargs, s))
+        for wl in SIMLAB if simlab else []:
+            for pol, pargs in lpols:
+                for s in SIMLAB_SEEDS:
+                    ljobs.append(ex.submit(run_one, a.sim, wl,
+                                           simlab_args(wl, os.path.abspath(a.lab_costs)),
+                                           pol, pargs, s))
         rows = [j.result() for j in jobs]
+        lrows = [j.result() for j in ljobs]
 
     with open(os.path.join(a.out, "sim.csv"), "w", newline="") as fp:
         w = csv.DictWriter(fp, fieldnames=list(rows[0].keys()))
@@ -400,6 +474,16 @@ def main():
         best_of[wl] = best
         print_table(wl, kind, agg, best)
         summary += summary_rows(wl, agg, best, pols)
+    if lrows:
+        with open(os.path.join(a.out, "sim-lab.csv"), "w", newline="") as fp:
+            w = csv.DictWriter(fp, fieldnames=list(lrows[0].keys()))
+            w.writeheader()
+            w.writerows(lrows)
+        print(f"\n==== the lab's workloads with the lab's costs ({a.lab_costs}): "
+              f"summary rows source={SIMLAB_SOURCE}, policy + {SIMLAB_SUFFIX} ====")
+        for wl in SIMLAB:
+            summary += simlab_rows(wl, [r for r in lrows if r["bench_workload"] == wl],
+                                   lpols)
 
     spath = os.path.join(a.out, "summary.csv")
     if summary_upgrade(spath):
@@ -410,8 +494,9 @@ def main():
         if new:
             w.writerow(SUMMARY_HEADER)
         w.writerows(summary)
-    print(f"\n{len(rows)} runs: {os.path.join(a.out, 'sim.csv')}; "
-          f"{len(summary)} rows appended to {spath}")
+    print(f"\n{len(rows)} runs: {os.path.join(a.out, 'sim.csv')}; " +
+          (f"{len(lrows)} lab-calibrated: {os.path.join(a.out, 'sim-lab.csv')}; "
+           if lrows else "") + f"{len(summary)} rows appended to {spath}")
     weight_sweep(a.sim, a.jobs)
     if a.figures:
         figures(a.figures, aggs, best_of)

@@ -3,6 +3,7 @@
 """Fit the simulator's CPU costs to lab measurements.
 
     calibrate.py --lab points.csv... [--class open,rr] [--split] [--variant NAME]
+                 [--write-params tools/sim/lab-costs.conf]
     calibrate.py --summary build/bench/summary.csv [--source lab] [--class rr,open]
     calibrate.py results.csv          # domain,cpu_ns,packets,irqs[,bytes][,duration_ns]
 
@@ -49,6 +50,10 @@ keeps that one instead.
             CPU per second is part of the kind's fixed cost
     kind+s  kind + busy_ns_per_s (windows of a kind of several lengths)
     kind1   kind with ns_per_pkt (rows with as many packets each way)
+--write-params FILE writes the kept fit of all the rows as xcc-sim
+parameters (xcc-sim params=FILE; lab_params() says how each cost maps,
+README.md "The lab's costs as a preset"), with a header naming the
+command, the input and the fit's residuals.
 --class keeps the rows of those classes (open, rr, manyflow, bulk, g2g,
 mixed, as tools/bench/lab_summary.py names them); --split also fits the
 streams and the request/response rows (rr, manyflow) apart.
@@ -83,9 +88,13 @@ xcc-sim parameters to start from.
 """
 import argparse
 import csv
+import hashlib
 import math
 import os
+import re
+import shlex
 import sys
+import textwrap
 
 # the costs of --summary and of the rows.csv form, in fitting priority
 # (the last is dropped first)
@@ -259,10 +268,11 @@ def fit_domain(xs, ys, names=None):
         return cols, coef, se, why
 
 
-def report(dom, rows, unit, names=None, groups=None):
+def report(dom, rows, unit, names=None, groups=None, info=None):
     """rows: (label, [regressors per names], measured). groups: label ->
     group (e.g. class) for the residual per group. Prints the fit and
-    returns the costs."""
+    returns the costs; info (a dict) gets their standard errors ("se"),
+    the rms residual as % of the mean ("rms_pct") and the rows ("n")."""
     names = names or NAMES
     xs = [r[1] for r in rows]
     ys = [r[2] for r in rows]
@@ -288,6 +298,9 @@ def report(dom, rows, unit, names=None, groups=None):
     mean = sum(ys) / len(ys)
     print(f"  rms residual {rms:.4g} ({100 * rms / mean if mean else 0:.2f}% of the mean "
           f"{mean:.4g})")
+    if info is not None:
+        info.update(se={names[j]: se[cols.index(j)] for j in cols}, n=len(rows),
+                    rms_pct=100 * rms / mean if mean else 0.0)
     if groups:
         by = {}
         for (label, _, y), r in zip(rows, res):
@@ -490,8 +503,9 @@ def fit_variants(rows, variant=None):
     return tried, min(range(len(tried)), key=lambda i: (bool(tried[i][8]), tried[i][4], i))
 
 
-def lab_report(by, notes, variant=None, title=""):
-    """Every variant's fit in one line per domain, then the kept one in full."""
+def lab_report(by, notes, variant=None, title="", infos=None):
+    """Every variant's fit in one line per domain, then the kept one in full.
+    infos (a dict): per domain, report()'s info and the variant kept."""
     costs = {}
     for dom, rows in sorted(by.items()):
         print(f"\n== {dom}{title}: {len(rows)} rows; CPU: {notes[dom]} ==")
@@ -510,8 +524,11 @@ def lab_report(by, notes, variant=None, title=""):
         print(f"  kept: {name} ({what}){why}")
         fr = [(d["label"], x, d["y"]) for d, x in zip(rows, xs)]
         groups = {d["label"]: f"{d['class']} {d['kind']}" for d in rows}
+        info = {"variant": name}
         costs[dom] = report(f"{dom}{title}, variant {name}", fr, "CPU ns per window",
-                            names, groups)
+                            names, groups, info)
+        if infos is not None:
+            infos[dom] = info
     return costs
 
 
@@ -565,6 +582,177 @@ def hints(costs):
     return out
 
 
+SIM_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sim_config.h")
+
+
+def sim_defaults(path=SIM_CONFIG):
+    """xcc-sim's cost parameters and their defaults, from sim_config.h."""
+    with open(path) as fp:
+        return {m.group(1): int(m.group(2)) for m in
+                re.finditer(r"X\((\w+),\s*(\d+),", fp.read())}
+
+
+def split(total, parts):
+    """total (rounded) shared among parts [(name, weight)] in proportion,
+    integers that add up to it exactly (the last takes the rounding)."""
+    total = round(total)
+    w = sum(x for _, x in parts)
+    out, left = [], total
+    for i, (name, x) in enumerate(parts):
+        v = left if i == len(parts) - 1 else round(total * x / w)
+        out.append((name, v))
+        left -= v
+    return out
+
+
+# --write-params: the simulator's costs the fit has no counterpart for,
+# with the fit's reason; set to 0, their CPU is in the fitted costs
+PARAM_ZERO = [
+    ("d0_hcall_ns g_hcall_ns", "event-channel sends: the lab counts no "
+     "notifications sent, the fit has no cost for them; in its costs per packet"),
+    ("d0_napi_ns g_napi_ns d0_kthread_ns", "per poll and per kthread wake-up: "
+     "no lab counter; a poll follows an interrupt or a timer, whose fitted costs "
+     "hold it"),
+    ("d0_app_wake_ns g_app_wake_ns", "waking an application: no lab counter "
+     "(a count of context switches would be one); in the costs per interrupt, "
+     "per timer interrupt and per packet"),
+    ("d0_rx_byte_ps d0_tx_byte_ps d0_app_byte_ps g_rx_byte_ps g_tx_byte_ps "
+     "g_app_byte_ps", "per byte: not fitted (every lab packet is 64 bytes, "
+     "bytes collinear with packets); the cost per packet holds them at 64 bytes"),
+    ("g_app_pkt_ns g_app_req_ns", "the guest's application per packet: "
+     "xcc-sim charges it on the packets the application sends itself (a "
+     "stream's) but not on its responses and echoes, so a cost per packet each "
+     "way holds only with it in g_rx_pkt_ns and g_tx_pkt_ns (redis keeps its "
+     "svc_ns=10000: its cost per request is in the fit's fixed cost per window)"),
+]
+
+
+def lab_params(costs, defaults=None):
+    """The xcc-sim parameters of a --lab fit (costs: {"dom0": {...},
+    "guest": {...}}): [(name, value, comment)], comment None where the
+    previous line's says it; and notes on what has no counterpart.
+    Every cost per packet, interrupt and timer interrupt becomes what
+    xcc-sim charges per packet, interrupt and timer interrupt; the
+    simulator's costs the fit has none for are 0 (PARAM_ZERO)."""
+    dflt = defaults or sim_defaults()
+    out, notes = [], []
+    for dom, pre in (("dom0", "d0"), ("guest", "g")):
+        c = costs.get(dom) or {}
+        pkt = {d: c.get(f"ns_per_{d}_pkt", c.get("ns_per_pkt")) for d in ("rx", "tx")}
+        if pkt["rx"] is None or pkt["tx"] is None or "ns_per_irq" not in c:
+            raise ValueError(f"{dom}: the fit has no cost per packet or per "
+                             "interrupt; no parameters to write")
+        timer = c.get("ns_per_timer")
+        if timer is None:
+            notes.append(f"{dom}: no cost per timer interrupt fitted: "
+                         f"{pre}_timer_ns and {pre}_pace_ns are 0")
+        out.append((f"{pre}_irq_ns", round(c["ns_per_irq"]),
+                    f"{dom}: per event-channel interrupt = ns_per_irq (the handler, "
+                    "the poll or wake-up it starts)"))
+        tn = round(timer or 0)
+        out.append((f"{pre}_timer_ns", tn, f"{dom}: per timer interrupt = ns_per_timer: "
+                    "a coalescing timer's expiry and the poll it starts ..."))
+        out.append((f"{pre}_pace_ns", tn, "... and a paced sender's timer "
+                    "interrupt and wake-up (the lab's timer interrupts are both)"))
+        if dom == "dom0":
+            # the peer's application work per packet is charged both ways:
+            # it keeps the defaults' share of the way with the smaller scale
+            rx_d = dflt["d0_sock_tx_ns"] + dflt["d0_app_pkt_ns"] + dflt["d0_rx_pkt_ns"]
+            tx_d = dflt["d0_tx_pkt_ns"] + dflt["d0_app_pkt_ns"]
+            app = round(dflt["d0_app_pkt_ns"] * min(pkt["rx"] / rx_d, pkt["tx"] / tx_d))
+            rx = split(round(pkt["rx"]) - app, [("d0_sock_tx_ns", dflt["d0_sock_tx_ns"]),
+                                                 ("d0_rx_pkt_ns", dflt["d0_rx_pkt_ns"])])
+            out.append(("d0_app_pkt_ns", app,
+                        f"dom0: per packet to the guest = ns_per_rx_pkt "
+                        f"{round(pkt['rx'])} = d0_app_pkt_ns + d0_sock_tx_ns + "
+                        f"d0_rx_pkt_ns; from the guest = ns_per_tx_pkt "
+                        f"{round(pkt['tx'])} = d0_app_pkt_ns + d0_tx_pkt_ns "
+                        "(the peer's work per packet, both ways, keeps the defaults' "
+                        "share of the smaller; the rest in the defaults' proportions)"))
+            out += [(n, v, None) for n, v in rx]
+            out.append(("d0_tx_pkt_ns", round(pkt["tx"]) - app, None))
+        else:
+            out.append(("g_rx_pkt_ns", round(pkt["rx"]),
+                        f"guest: per packet received = ns_per_rx_pkt {round(pkt['rx'])}"
+                        " (netfront, stack and application)"))
+            out += [(n, v, f"guest: per packet sent = ns_per_tx_pkt {round(pkt['tx'])} = "
+                     "g_tx_pkt_ns + g_gc_pkt_ns (the defaults' proportions)" if i == 0
+                     else None) for i, (n, v) in
+                    enumerate(split(pkt["tx"], [("g_tx_pkt_ns", dflt["g_tx_pkt_ns"]),
+                                                ("g_gc_pkt_ns", dflt["g_gc_pkt_ns"])]))]
+        win = {k.split(":", 1)[1] if ":" in k else "every window": v
+               for k, v in c.items() if k.startswith("ns_per_window")}
+        if win:
+            notes.append(f"{dom}: fixed CPU per lab window, no counterpart in xcc-sim "
+                         "(no load at a window's edges): " +
+                         ", ".join(f"{k} {v / 1e6:.1f} ms" for k, v in sorted(win.items())))
+        if "busy_ns_per_s" in c:
+            notes.append(f"{dom}: {c['busy_ns_per_s'] / 1e7:.2f}% of a CPU busy whatever "
+                         "the traffic, no counterpart in xcc-sim")
+    for names, why in PARAM_ZERO:
+        first = True
+        for n in names.split():
+            out.append((n, 0, f"0: {why}" if first else None))
+            first = False
+    for n, v, _ in out:
+        if n not in dflt:
+            raise ValueError(f"{n}: not a parameter of xcc-sim ({SIM_CONFIG})")
+        if v < 0:
+            raise ValueError(f"{n}={v}: negative")
+    return out, notes
+
+
+def write_params(path, costs, infos, argv, inputs, defaults=None):
+    """Write lab_params() as an xcc-sim params= file with a header naming
+    the command, the input and the fit's residuals; returns the params."""
+    params, notes = lab_params(costs, defaults)
+    dflt = defaults or sim_defaults()
+    hdr = ["xcc-sim's costs fitted to the lab's CPU times: xcc-sim params=FILE "
+           "(tools/sim/README.md, \"The lab's costs as a preset\").",
+           "Made by, to be made again by (not edited):",
+           "  " + " ".join(shlex.quote(x) for x in
+                           ["python3", "tools/sim/calibrate.py"] + list(argv[1:])),
+           "input: " + ", ".join(inputs)]
+    for dom in ("dom0", "guest"):
+        i = infos.get(dom, {})
+        hdr.append(f"fit, {dom}: variant {i.get('variant', '?')}, {i.get('n', '?')} rows, "
+                   f"rms residual {i.get('rms_pct', 0):.2f}% of the mean")
+        hdr.append("  " + ", ".join(
+            f"{k} {v:.0f} +- {i.get('se', {}).get(k, 0):.0f}"
+            for k, v in costs[dom].items() if not k.startswith("ns_per_window")))
+    hdr += notes
+    hdr.append("Not set here (the defaults): the physical NIC's costs (nic_*: the lab's "
+               "peers are in dom0), the model's latencies and switches and the "
+               "workloads' settings (timer_slop_ns, tick_ns, redis's svc_ns).")
+    wrap = lambda t: textwrap.wrap(t, 76, initial_indent="# ", subsequent_indent="#   ",
+                                   break_long_words=False, break_on_hyphens=False)
+    lines = [x for h in hdr for x in (wrap(h) if not h.startswith("  ") else [f"# {h}"])]
+    for n, v, com in params:
+        if com:
+            lines += [""] + wrap(com)
+        lines.append(f"{n}={v}")
+    with open(path, "w") as fp:
+        fp.write("\n".join(lines) + "\n")
+    print(f"\nxcc-sim parameters written to {path} (xcc-sim params={path}):")
+    for n, v, _ in params:
+        print(f"  {n:16} {v:8d}   (default {dflt[n]})")
+    for n in notes:
+        print(f"  # {n}")
+    return params
+
+
+def read_params(path):
+    """name -> value of a params= file (the simulator's format)."""
+    out = {}
+    with open(path) as fp:
+        for line in fp:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                k, v = line.split("=", 1)
+                out[k.strip()] = v.strip()
+    return out
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -578,6 +766,9 @@ def main(argv):
                     help="--lab: keep this variant of the model, not the lowest BIC")
     ap.add_argument("--split", action="store_true",
                     help="--lab: also fit the streams and the request/response rows apart")
+    ap.add_argument("--write-params", metavar="FILE",
+                    help="--lab: write the fit as xcc-sim parameters (params=FILE), "
+                    "e.g. tools/sim/lab-costs.conf")
     ap.add_argument("rows", nargs="?", help="domain,cpu_ns,packets,irqs[,bytes][,duration_ns]")
     a = ap.parse_args(argv[1:])
     classes = set(a.classes.split(",")) if a.classes else None
@@ -595,7 +786,8 @@ def main(argv):
               "interrupt), ns_per_timer (ns per timer interrupt), ps_per_byte (ps), "
               "busy_ns_per_s (ns of CPU per second), ns_per_window[:kind] (ns per "
               "window); +- one standard error")
-        costs = lab_report(by, notes, a.variant)
+        infos = {}
+        costs = lab_report(by, notes, a.variant, infos=infos)
         if a.split:
             for title, keep in ((" (streams)", lambda c: c not in REQRESP),
                                 (" (request/response)", lambda c: c in REQRESP)):
@@ -607,7 +799,19 @@ def main(argv):
         print("\nxcc-sim starting point (the fit of all the rows):")
         for h in hints({d: c for d, c in costs.items() if "(" not in d}):
             print("  " + h)
+        if a.write_params:
+            try:
+                write_params(a.write_params, costs, infos, argv,
+                             [f"{p} ({sum(1 for _ in open(p)) - 1} rows, sha256 "
+                              f"{hashlib.sha256(open(p, 'rb').read()).hexdigest()[:16]})"
+                              for p in a.lab])
+            except (ValueError, OSError) as e:
+                print(f"--write-params: {e}", file=sys.stderr)
+                return 1
         return 0
+    if a.write_params:
+        print("--write-params needs --lab (the per-point fit)", file=sys.stderr)
+        return 2
     if a.summary:
         by = summary_rows(a.summary, a.source, classes)
         unit = "CPU ns per packet"

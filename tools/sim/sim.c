@@ -51,7 +51,7 @@ static struct {
 	u64 dur_us, warm_us, drain_ms;
 	u64 usecs, frames;
 	u64 window, seg, conc, req, resp, svc_ns;
-	u64 rate, pkt, on_us, off_us, tick_ns, echo, guests;
+	u64 rate, pkt, on_us, off_us, tick_ns, echo, guests, probe;
 	u64 header, verbose, usecs_high, weight;
 } P = {
 	.workload = "rr", .policy = "off", .label = NULL, .dir = "rx", .peer = "ext",
@@ -114,6 +114,8 @@ struct flow {
 	u32 echo;			/* open: every echo-th packet comes back */
 	u64 offered, recv;		/* one-way: sent and received in the window */
 	u64 wakes;			/* open: the sender's wake-ups in the window */
+	bool probe;			/* density probe=: not offered load */
+	bool nolat;			/* its round trips are not the row's (a probe's are) */
 	struct lat *grp;		/* round trips per loop (rr) or per flow */
 	u32 ngrp;
 };
@@ -349,7 +351,7 @@ static void lat_add(struct lat *l, u64 origin, u64 ns)
  */
 static void lat_rt(struct lat *l, struct flow *f, u32 slot, u64 origin)
 {
-	if (!in_window(origin))
+	if (!in_window(origin) || f->nolat)
 		return;
 	lat_add(l, origin, S.now - origin);
 	lat_push(&f->grp[slot < f->ngrp ? slot : 0], S.now - origin);
@@ -1807,7 +1809,6 @@ static s64 timer_step(struct simtimer *t, struct item *it)
 
 static s64 item_step(struct dom *d, struct item *it)
 {
-	(void)d;
 	switch (it->type) {
 	case IT_UPCALL:
 		return upcall_step(it->obj, it);
@@ -1827,6 +1828,11 @@ static s64 item_step(struct dom *d, struct item *it)
 		return guest_item(it->obj, it, nettx_step);
 	case IT_D0APP:
 		return d0app_step(it->obj, it);
+	case IT_PACE:
+		if (it->phase)
+			return STEP_DONE;
+		it->phase = 1;
+		return d == &S.d0 ? C.d0_pace_ns : C.g_pace_ns;
 	}
 	return STEP_DONE;
 }
@@ -1913,9 +1919,20 @@ static void oneway_send(struct flow *f)
 static void open_wake(struct flow *f)
 {
 	u64 due = (S.now - f->start) * f->rate / NSEC + 1, t;
+	int src = oneway_src(f);
+	struct dom *d = src == EP_EXT ? NULL : src == EP_D0 ? &S.d0 : S.v[src].g;
+	u64 pace = !d ? 0 : d == &S.d0 ? C.d0_pace_ns : C.g_pace_ns;
 
 	if (in_window(S.now))
 		f->wakes++;
+	/* the hrtimer's interrupt, ahead of the sender it wakes (d0_pace_ns,
+	 * g_pace_ns: 0 by default, no item at all) */
+	if (pace) {
+		if (C.irq_preempt)
+			dom_enqueue_head(d, item_new(IT_PACE, d));
+		else
+			dom_enqueue(d, item_new(IT_PACE, d));
+	}
 	while (f->sent < due)
 		oneway_send(f);
 	t = f->start + (f->sent * NSEC + f->rate - 1) / f->rate;
@@ -2048,8 +2065,19 @@ static void workload_setup(void)
 		S.nvif = P.guests;
 		S.offered_pps = 0;
 		for (i = 0; i < P.guests; i++) {
-			open_add(i, dir);
-			flow_add(F_RR, i, 0, end);
+			f = open_add(i, dir);
+			if (!P.probe) {
+				flow_add(F_RR, i, 0, end);
+				continue;
+			}
+			/* the lab's rr=RATE: a second stream, every packet
+			 * echoed, whose round trips are the row's latency */
+			f->nolat = true;
+			f = open_add(i, dir);
+			f->rate = P.probe;
+			f->echo = 1;
+			f->probe = true;
+			S.offered_pps -= P.rate;
 		}
 	} else if (!strcmp(w, "g2g")) {
 		S.nvif = 2;		/* guest0's client, guest1's server */
@@ -2332,12 +2360,16 @@ static const struct opt opts[] = {
 	  "open: the sender's timer granularity (0: evenly spaced packets)" },
 	{ "echo", &P.echo, NULL, "open: the receiver echoes every echo-th packet (0: none)" },
 	{ "guests", &P.guests, NULL, "density: guests, each an open stream and an rr loop" },
+	{ "probe", &P.probe, NULL,
+	  "density: per guest a probe at this rate (every packet echoed: the latency) instead of the rr loop (the lab's rr=RATE; 0: the loop)" },
 	{ "on_us", &P.on_us, NULL, "onoff: on period (us)" },
 	{ "off_us", &P.off_us, NULL, "onoff: off period (us)" },
 	{ "trace", NULL, &P.trace, "trace: CSV file t_ns,bytes,dir" },
 	{ "out", NULL, &P.out, "append the CSV row to this file" },
 	{ "lat_out", NULL, &P.lat_out,
 	  "write every latency sample (kind,t_ns,lat_ns) to this CSV file" },
+	{ "params", NULL, NULL,
+	  "read name=value lines from this file here (# comments; later arguments override)" },
 	{ "header", &P.header, NULL, "1: print the CSV header first" },
 	{ "verbose", &P.verbose, NULL, "1: per-lever counters on stderr" },
 };
@@ -2364,39 +2396,93 @@ static void usage(void)
 	exit(0);
 }
 
-static void parse_args(int argc, char **argv)
+static void parse_arg(char *arg, const char *where);
+
+/*
+ * params=FILE: the name=value lines of FILE, as if given on the command
+ * line in their place (blank lines and lines starting with '#' skipped;
+ * a later argument overrides them).
+ */
+static void parse_file(const char *path)
+{
+	char line[512], where[600], *s, *e;
+	unsigned int n = 0;
+	FILE *fp = fopen(path, "r");
+
+	if (!fp)
+		die("params=%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), fp)) {
+		n++;
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		if (!strchr(line, '\n') && !feof(fp)) {
+			if (*s != '#')
+				die("%s:%u: line too long", path, n);
+			while (fgets(line, sizeof(line), fp) && !strchr(line, '\n'))
+				;	/* the rest of a long comment */
+			continue;
+		}
+		for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
+			;
+		*e = '\0';
+		if (!*s || *s == '#')
+			continue;
+		snprintf(where, sizeof(where), "%s:%u: ", path, n);
+		parse_arg(strdup(s), where);
+	}
+	if (ferror(fp))
+		die("params=%s: read error", path);
+	fclose(fp);
+}
+
+/* One name=value argument; @where prefixes the errors (a params file's line). */
+static void parse_arg(char *arg, const char *where)
 {
 	char *eq, *end;
-	bool redis;
 	size_t i;
 	u64 *u;
+
+	if (!arg)
+		die("out of memory");
+	eq = strchr(arg, '=');
+	if (!eq)
+		die("%sargument '%s' is not name=value (try -h)", where, arg);
+	*eq++ = '\0';
+	if (!strcmp(arg, "params")) {
+		if (*where)
+			die("%sparams= inside a params file", where);
+		parse_file(eq);
+		return;
+	}
+	u = cost_field(arg);
+	for (i = 0; !u && i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (strcmp(arg, opts[i].name))
+			continue;
+		if (opts[i].s) {
+			*opts[i].s = eq;
+			break;
+		}
+		u = opts[i].u;
+	}
+	if (u) {
+		errno = 0;
+		*u = strtoull(eq, &end, 0);
+		if (errno || *end || end == eq)
+			die("%s%s: not a number: '%s'", where, arg, eq);
+	} else if (i == sizeof(opts) / sizeof(opts[0])) {
+		die("%sunknown parameter '%s' (try -h)", where, arg);
+	}
+}
+
+static void parse_args(int argc, char **argv)
+{
+	bool redis;
 	int a;
 
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help"))
 			usage();
-		eq = strchr(argv[a], '=');
-		if (!eq)
-			die("argument '%s' is not name=value (try -h)", argv[a]);
-		*eq++ = '\0';
-		u = cost_field(argv[a]);
-		for (i = 0; !u && i < sizeof(opts) / sizeof(opts[0]); i++) {
-			if (strcmp(argv[a], opts[i].name))
-				continue;
-			if (opts[i].s) {
-				*opts[i].s = eq;
-				break;
-			}
-			u = opts[i].u;
-		}
-		if (u) {
-			errno = 0;
-			*u = strtoull(eq, &end, 0);
-			if (errno || *end || end == eq)
-				die("%s: not a number: '%s'", argv[a], eq);
-		} else if (i == sizeof(opts) / sizeof(opts[0])) {
-			die("unknown parameter '%s' (try -h)", argv[a]);
-		}
+		parse_arg(argv[a], "");
 	}
 	/* the workload's defaults */
 	redis = !strcmp(P.workload, "redis");
@@ -2580,8 +2666,8 @@ static void report(u64 stranded, u64 owed)
 	for (i = 0; i < S.nflow; i++) {
 		struct flow *f = &S.f[i];
 
-		if (f->type == F_POISSON || f->type == F_ONOFF ||
-		    f->type == F_OPEN || f->type == F_TRACE) {
+		if ((f->type == F_POISSON || f->type == F_ONOFF ||
+		     f->type == F_OPEN || f->type == F_TRACE) && !f->probe) {
 			oneway = true;
 			offered += f->offered;
 			recv += f->recv;

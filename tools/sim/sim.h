@@ -91,6 +91,7 @@ enum item_type {
 	IT_APP,		/* guest: application wakeup */
 	IT_NETTX,	/* guest: net_tx_action after the TX queue woke */
 	IT_D0APP,	/* dom0: the application of a vif's peer (peer=dom0) */
+	IT_PACE,	/* an open stream's sender's timer interrupt; obj = struct dom */
 };
 
 struct item {

@@ -30,6 +30,7 @@
 	X(d0_app_pkt_ns,	300,	"dom0: peer application work per packet sent or received") \
 	X(d0_app_byte_ps,	150,	"dom0: peer application copy per byte (ps)")		\
 	X(d0_sock_tx_ns,	1200,	"dom0: peer's sendto(): UDP/IP, bridge, netback start_xmit")	\
+	X(d0_pace_ns,		0,	"dom0: an open stream's sender woken by its timer (peer=dom0): the timer interrupt, before the wake-up") \
 	/* guest */							\
 	X(g_irq_ns,		1500,	"guest: event-channel upcall + irq handler")		\
 	X(g_hcall_ns,		700,	"guest: event-channel send (hypercall) on the sender")	\
@@ -44,6 +45,7 @@
 	X(g_app_req_ns,		2000,	"guest: application work per request (request/response)") \
 	X(g_app_pkt_ns,		300,	"guest: application work per other packet")		\
 	X(g_app_byte_ps,	150,	"guest: application copy per byte (ps)")		\
+	X(g_pace_ns,		0,	"guest: an open stream's sender woken by its timer: the timer interrupt, before the wake-up") \
 	/* wires and peers */						\
 	X(evtchn_ns,		1000,	"event-channel delivery latency (send to upcall queued)") \
 	X(wire_ns,		5000,	"one-way wire + external host stack delay")		\
