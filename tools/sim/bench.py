@@ -21,8 +21,8 @@ SEEDS = [1, 2, 3, 4, 5]
 USECS = [8, 16, 32, 64, 128]
 FRAMES = [0, 16, 64]
 POISSON_RATES = [1000, 5000, 20000, 50000, 100000, 200000, 400000]
-OPEN_RATES = [2000, 5000, 10000, 15000, 20000, 25000, 30000, 50000, 100000,
-              200000]
+OPEN_RATES = [2000, 5000, 7500, 10000, 12500, 15000, 20000, 25000, 30000,
+              50000, 100000, 200000]
 # build/bench/summary.csv, shared with the lab's rows (tools/bench/lab_summary.py)
 SUMMARY_HEADER = ["source", "workload", "policy", "guest_irq_per_pkt",
                   "dom0_irq_per_pkt", "cpu_ns_per_pkt", "p50_us", "p99_us",
@@ -125,8 +125,9 @@ LAB_COSTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lab-costs.
 SIMLAB_SOURCE = "sim-lab"
 SIMLAB_SUFFIX = "@lab"
 SIMLAB_SEEDS = [1, 2, 3]
-SIMLAB_RATES = [5000, 10000, 15000, 20000, 25000, 30000]
-SIMLAB_POLICIES = ["stock", "static-u16-f0", "static-u32-f16", "dim", "adaptive"]
+SIMLAB_RATES = {"rx": [5000, 10000, 15000, 20000, 30000],       # bench.sh's
+                "tx": [5000, 7500, 10000, 12500, 15000]}
+SIMLAB_POLICIES = ["stock", "static-u32-f16", "dim", "adaptive"]
 SIMLAB = {}     # name -> simulator arguments (LAB and the costs added at run time)
 
 
@@ -136,7 +137,7 @@ def _labdur(rate, echo):
 
 
 for _d in ["rx", "tx"]:        # tools/lab/scenarios/bench.sh: msg=64 echo=10 t=1
-    for _r in SIMLAB_RATES:
+    for _r in SIMLAB_RATES[_d]:
         SIMLAB[f"open_{_d}_64_{_r}"] = ["workload=open", f"dir={_d}", "pkt=64",
                                         f"rate={_r}", "echo=10"] + _labdur(_r, 10)
 SIMLAB["rr"] = ["workload=rr"]                  # pingpong proto=udp

@@ -608,7 +608,7 @@ def main():
     cells = [dict(zip(bench.SUMMARY_HEADER, r)) for r in sl]
     st = {c["workload"]: c for c in cells if c["policy"] == "stock@lab"}
     od = {c["workload"]: c for c in cells if c["policy"] == "ours-default@lab"}
-    ok(len(cells) == 12 and all(c["source"] == "sim-lab" and c["policy"].endswith("@lab")
+    ok(len(cells) == 2 * (len(lpols) + 1) and all(c["source"] == "sim-lab" and c["policy"].endswith("@lab")
                                 for c in cells) and
        st.keys() == od.keys() and all(dict(st[k], policy="") == dict(od[k], policy="") for k in st) and
        float(st["open_rx_64_10000"]["dom0_cpu_ns_per_pkt"]) > 10000 and
