@@ -53,6 +53,7 @@ static struct {
 	u64 window, seg, conc, req, resp, svc_ns;
 	u64 rate, pkt, on_us, off_us, tick_ns, echo, guests, probe;
 	u64 header, verbose, usecs_high, weight;
+	u64 budget_us, nic_us;
 } P = {
 	.workload = "rr", .policy = "off", .label = NULL, .dir = "rx", .peer = "ext",
 	.seed = 1, .dur_us = 200000, .warm_us = 20000, .drain_ms = 5000,
@@ -690,6 +691,8 @@ static void timer_start(struct simtimer *t, u32 usecs)
 	t->gen++;
 	t->armed = true;
 	t->due = S.now + (u64)usecs * 1000;
+	if (usecs > t->max_usecs)
+		t->max_usecs = usecs;
 	ev_push(t->due + C.timer_slop_ns, EV_TIMER, t, t->gen);
 }
 
@@ -862,6 +865,12 @@ static void client_arrive(struct pkt *p)
 
 /* ---- the levers' settings ----------------------------------------------- */
 
+/* A u64 option as a u32 field: saturated, xcc_params_check() rejects it. */
+static u32 sat_u32(u64 v)
+{
+	return v > 0xffffffffULL ? 0xffffffffU : (u32)v;
+}
+
 static struct xcc_params lever_params(const struct lever_cfg *l)
 {
 	struct xcc_params p = {
@@ -870,6 +879,8 @@ static struct xcc_params lever_params(const struct lever_cfg *l)
 		.usecs_high = P.usecs_high,
 		.pkt_rate_low = XCC_DEF_PKT_RATE_LOW,
 		.pkt_rate_high = XCC_DEF_PKT_RATE_HIGH,
+		.budget_usecs = sat_u32(P.budget_us),
+		.nic_usecs = sat_u32(P.nic_us),
 	};
 	const char *why;
 
@@ -2337,6 +2348,10 @@ static const struct opt opts[] = {
 	{ "eth_tx", NULL, &P.lever[L_ETH_TX],
 	  "override netfront tx lever: off|dim|adaptive|U[/F]" },
 	{ "usecs_high", &P.usecs_high, NULL, "adaptive: usecs-high" },
+	{ "budget_us", &P.budget_us, NULL,
+	  "latency budget of every lever (latency_budget_usecs; 0: none): an adaptive lever adds at most (budget_us - nic_us) / 2" },
+	{ "nic_us", &P.nic_us, NULL,
+	  "the NIC's delay the budget counts (the levers' nic_usecs; the model's NIC delay is nic_usecs=)" },
 	{ "weight", &P.weight, NULL, "per-poll weight cap of every lever (1-64)" },
 	{ "label", NULL, &P.label, "policy name in the output" },
 	{ "seed", &P.seed, NULL, "PRNG seed" },
@@ -2564,12 +2579,13 @@ static const char *policy_label(char *buf, size_t len)
 	return buf;
 }
 
-static void dump_lever(const char *who, int q, const struct xcc_ctl *c)
+static void dump_lever(const char *who, int q, const struct xcc_ctl *c,
+		       const struct simtimer *t)
 {
 	const struct xcc_stats *s = &c->stats;
 
 	fprintf(stderr,
-		"%s q%d: usecs %u frames %u late %u ns sent %llu deferred %llu flush %llu hits %llu avoided %llu cycles %llu frames %llu events %llu\n",
+		"%s q%d: usecs %u frames %u late %u ns sent %llu deferred %llu flush %llu hits %llu avoided %llu cycles %llu frames %llu events %llu timer max %u us\n",
 		who, q, c->usecs, c->frames, c->late_ns,
 		(unsigned long long)s->notify_sent,
 		(unsigned long long)s->notify_deferred,
@@ -2578,7 +2594,7 @@ static void dump_lever(const char *who, int q, const struct xcc_ctl *c)
 		(unsigned long long)s->spurious_avoided,
 		(unsigned long long)s->cycles,
 		(unsigned long long)s->frames,
-		(unsigned long long)c->events);
+		(unsigned long long)c->events, t->max_usecs);
 }
 
 /* The workload's class in build/bench/summary.csv (README.md). */
@@ -2773,11 +2789,11 @@ int main(int argc, char **argv)
 		die("%s: %s", P.lat_out, strerror(errno));
 	if (P.verbose) {
 		for (i = 0; i < S.nvif; i++) {
-			dump_lever("vif rx ", i, &S.v[i].nb_rx);
-			dump_lever("vif tx ", i, &S.v[i].nb_tx);
-			dump_lever("vif txc", i, &S.v[i].nb_txc);
-			dump_lever("eth rx ", i, &S.v[i].nf_rx);
-			dump_lever("eth tx ", i, &S.v[i].nf_tx);
+			dump_lever("vif rx ", i, &S.v[i].nb_rx, &S.v[i].t_nb_rx);
+			dump_lever("vif tx ", i, &S.v[i].nb_tx, &S.v[i].t_nb_tx);
+			dump_lever("vif txc", i, &S.v[i].nb_txc, &S.v[i].t_nb_txc);
+			dump_lever("eth rx ", i, &S.v[i].nf_rx, &S.v[i].t_nf_rx);
+			dump_lever("eth tx ", i, &S.v[i].nf_tx, &S.v[i].t_nf_tx);
 		}
 		for (i = 0; i < S.nvif; i++) {
 			const struct chan *chs[4] = { &S.v[i].c_nb_tx,

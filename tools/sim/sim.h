@@ -159,6 +159,7 @@ struct simtimer {
 	bool armed;
 	u64 fires;
 	u64 due;	/* when the timer was due (before the hypervisor's slop) */
+	u32 max_usecs;	/* the longest delay it was started with (verbose) */
 };
 
 /* ---- one vif: netback queue in dom0 + netfront queue in the guest ------ */
