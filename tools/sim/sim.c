@@ -57,9 +57,9 @@ static struct {
 } P = {
 	.workload = "rr", .policy = "off", .label = NULL, .dir = "rx", .peer = "ext",
 	.seed = 1, .dur_us = 200000, .warm_us = 20000, .drain_ms = 5000,
-	/* conc, req, resp, svc_ns: 0 = the workload's default (parse_args) */
+	/* conc, req, resp: 0, svc_ns, rate: ~0 = the workload's default (parse_args) */
 	.window = 256, .seg = 1448,
-	.rate = 10000, .pkt = 256, .on_us = 500, .off_us = 4500,
+	.rate = ~0ULL, .pkt = 256, .on_us = 500, .off_us = 4500,
 	.svc_ns = ~0ULL, .tick_ns = 100000, .echo = 50, .guests = 1,
 	.header = 1, .usecs_high = XCC_DEF_USECS_HIGH, .weight = XCC_WEIGHT_MAX,
 };
@@ -78,11 +78,12 @@ struct event {
 
 enum ev_type {
 	EV_STEP, EV_TIMER, EV_EVTCHN, EV_UNMASK, EV_NIC_ARRIVE, EV_NIC_IRQ,
-	EV_CLIENT, EV_GEN, EV_DELACK, EV_MARK, EV_RR_NEXT,
+	EV_CLIENT, EV_GEN, EV_DELACK, EV_MARK, EV_RR_NEXT, EV_SVC,
 };
 
 enum flow_type {
 	F_BULK_RX, F_BULK_TX, F_RR, F_POISSON, F_ONOFF, F_TRACE, F_OPEN,
+	F_MEMC,
 };
 
 struct lat {
@@ -109,7 +110,8 @@ struct flow {
 	u32 unacked;			/* receiver: segments not yet acked */
 	u32 delack_gen;
 	u32 conc, req, resp;
-	u64 svc_ns;			/* rr: application work per request */
+	u64 svc_ns;			/* rr: application work per request,
+					 * memcached: the response's delay */
 	u64 rate, pkt, on_ns, off_ns;
 	u64 sent;
 	u32 echo;			/* open: every echo-th packet comes back */
@@ -745,6 +747,13 @@ static void nic_arrive(struct pkt *p);
 static void client_arrive(struct pkt *p);
 static void oneway_recv(struct flow *f, struct pkt *p, int at, bool in_app);
 
+/* memcached: the client got the response to a request it sent in the window */
+static void memc_answered(struct flow *f, const struct pkt *p)
+{
+	if (in_window(p->t0))
+		f->recv++;
+}
+
 /* Wire and external host jitter: uniform in [0, wire_jitter_ns]. */
 static u64 wire_jitter(void)
 {
@@ -846,7 +855,10 @@ static void client_arrive(struct pkt *p)
 	case PK_RESP:		/* the client's next request of that loop */
 		account_bytes(p->bytes);
 		lat_rt(&S.lat_rr, f, p->slot, p->t_tx);
-		ev_push(S.now + C.client_ns, EV_RR_NEXT, f, p->slot);
+		if (f->type == F_MEMC)	/* open loop: no next request */
+			memc_answered(f, p);
+		else
+			ev_push(S.now + C.client_ns, EV_RR_NEXT, f, p->slot);
 		pkt_free(p);
 		break;
 	case PK_ECHO:		/* a one-way packet of ours came back */
@@ -1323,7 +1335,9 @@ static void d0app_consume(struct vif *v, struct pkt *p)
 	switch (p->kind) {
 	case PK_RESP:		/* the client's next request of that loop */
 		lat_rt(&S.lat_rr, f, p->slot, p->t_tx);
-		if (flow_running(f)) {
+		if (f->type == F_MEMC) {
+			memc_answered(f, p);
+		} else if (flow_running(f)) {
 			q = ep_pkt(PK_REQ, EP_D0, f->vif, f->req, p->flow);
 			q->slot = p->slot;
 			ep_xmit(q, EP_D0, true);
@@ -1366,7 +1380,8 @@ static s64 proc_step(struct vif *v, struct item *it, struct pktq *rx, struct pkt
 	p = pq_pop(rx);
 	if (!p) {
 		p = pq_pop(tx);
-		if (p && p->kind != PK_ECHO)	/* an echo keeps its origin's */
+		/* an echo keeps its origin's, a delayed response its request's */
+		if (p && p->kind != PK_ECHO && p->kind != PK_RESP)
 			p->t_tx = S.now;
 	}
 	if (!p) {
@@ -1574,6 +1589,14 @@ static s64 nf_napi_step(struct vif *v, struct item *it)
 	return STEP_DONE;
 }
 
+/* memcached: a response of 64 to resp bytes, uniform (a GET's value) */
+static u32 memc_resp_bytes(const struct flow *f)
+{
+	u32 lo = f->resp < 64 ? f->resp : 64;
+
+	return lo + (u32)(rng_next() % (f->resp - lo + 1));
+}
+
 static void app_consume(struct vif *v, struct pkt *p)
 {
 	struct flow *f = &S.f[p->flow];
@@ -1586,12 +1609,16 @@ static void app_consume(struct vif *v, struct pkt *p)
 	account_bytes(p->bytes);
 	switch (p->kind) {
 	case PK_REQ:		/* the server answers the client */
-		q = ep_pkt(PK_RESP, v->idx, f->peer, f->resp, p->flow);
+		q = ep_pkt(PK_RESP, v->idx, f->peer,
+			   f->type == F_MEMC ? memc_resp_bytes(f) : f->resp, p->flow);
 		q->t0 = p->t0;
 		q->t_tx = p->t_tx;
 		q->slot = p->slot;
 		pkt_free(p);
-		gq_add(v, q);
+		if (f->type == F_MEMC && f->svc_ns)	/* answered later */
+			ev_push(S.now + f->svc_ns, EV_SVC, q, 0);
+		else
+			gq_add(v, q);
 		break;
 	case PK_RESP:		/* a client in this guest (g2g): next request */
 		lat_rt(&S.lat_rr, f, p->slot, p->t_tx);
@@ -1624,7 +1651,8 @@ static s64 app_step(struct vif *v, struct item *it)
 
 	if (r != STEP_PKT)
 		return r;
-	return (p->kind == PK_REQ ? S.f[p->flow].svc_ns : C.g_app_pkt_ns) +
+	return (p->kind != PK_REQ ? C.g_app_pkt_ns :
+		S.f[p->flow].type == F_MEMC ? C.g_app_req_ns : S.f[p->flow].svc_ns) +
 	       p->bytes * C.g_app_byte_ps / 1000;
 }
 
@@ -1862,7 +1890,8 @@ static struct flow *flow_add(int type, int vif, u64 start, u64 stop)
 	f->vif = vif;
 	/* rr and one-way sources: the peer= endpoint */
 	f->peer = (type == F_RR || type == F_POISSON || type == F_ONOFF ||
-		   type == F_OPEN) && !strcmp(P.peer, "dom0") ? EP_D0 : EP_EXT;
+		   type == F_OPEN || type == F_MEMC) &&
+		  !strcmp(P.peer, "dom0") ? EP_D0 : EP_EXT;
 	f->dir = DIR_RX;
 	f->start = start;
 	f->stop = stop;
@@ -1904,6 +1933,17 @@ static void rr_send(struct flow *f, u32 slot)
 	struct pkt *p = ep_pkt(PK_REQ, f->peer, f->vif, f->req, f->id);
 
 	p->slot = slot;
+	ep_xmit(p, f->peer, false);
+}
+
+/* memcached: the client sends a request (Poisson arrivals, open loop). */
+static void memc_send(struct flow *f)
+{
+	struct pkt *p = ep_pkt(PK_REQ, f->peer, f->vif, f->req, f->id);
+
+	if (in_window(S.now))
+		f->offered++;
+	f->sent++;
 	ep_xmit(p, f->peer, false);
 }
 
@@ -1997,6 +2037,11 @@ static void gen_event(struct flow *f, u32 what)
 			oneway_send(f);
 		oneway_next(f);
 		break;
+	case F_MEMC:
+		if (what == 2)
+			memc_send(f);
+		oneway_next(f);
+		break;
 	case F_OPEN:
 		open_wake(f);
 		break;
@@ -2072,6 +2117,9 @@ static void workload_setup(void)
 		open_add(0, dir);
 	} else if (!strcmp(w, "redis")) {
 		flow_add(F_RR, 0, 0, end);
+	} else if (!strcmp(w, "memcached")) {
+		flow_add(F_MEMC, 0, 0, end);
+		S.offered_pps = P.rate;
 	} else if (!strcmp(w, "density")) {
 		S.nvif = P.guests;
 		S.offered_pps = 0;
@@ -2253,6 +2301,7 @@ static void dispatch(const struct event *e)
 {
 	struct simtimer *t;
 	struct flow *f;
+	struct pkt *p;
 
 	switch (e->type) {
 	case EV_STEP:
@@ -2304,6 +2353,11 @@ static void dispatch(const struct event *e)
 	case EV_MARK:
 		mark(e->gen);
 		break;
+	case EV_SVC:		/* memcached: a response is ready, the server sends it */
+		p = e->p;
+		pq_add(&S.v[p->vif].apptx, p);
+		app_schedule(&S.v[p->vif]);
+		break;
 	}
 }
 
@@ -2335,7 +2389,7 @@ struct opt {
 
 static const struct opt opts[] = {
 	{ "workload", NULL, &P.workload,
-	  "bulk_rx | bulk_tx | rr | redis | poisson | onoff | open | mixed | mixed_tx | phase | density | g2g | g2g_open | trace" },
+	  "bulk_rx | bulk_tx | rr | redis | memcached | poisson | onoff | open | mixed | mixed_tx | phase | density | g2g | g2g_open | trace" },
 	{ "policy", NULL, &P.policy, "off | static | dim | adaptive (all levers)" },
 	{ "usecs", &P.usecs, NULL, "static: usecs on every lever" },
 	{ "frames", &P.frames, NULL, "static: frames on every lever" },
@@ -2362,15 +2416,15 @@ static const struct opt opts[] = {
 	{ "seg", &P.seg, NULL, "bulk: segment bytes (up to 65536: GSO)" },
 	{ "conc", &P.conc, NULL,
 	  "rr/g2g: requests outstanding (closed loops; default 1), redis: clients (50)" },
-	{ "req", &P.req, NULL, "rr: request bytes (default 64, redis 40)" },
-	{ "resp", &P.resp, NULL, "rr: response bytes (default 64, redis 64)" },
+	{ "req", &P.req, NULL, "rr/memcached: request bytes (default 64, redis 40)" },
+	{ "resp", &P.resp, NULL, "rr: response bytes (default 64, redis 64); memcached: 64 to resp, uniform (256)" },
 	{ "svc_ns", &P.svc_ns, NULL,
-	  "rr: application work per request (default g_app_req_ns, redis 10000)" },
-	{ "rate", &P.rate, NULL, "poisson/onoff/open/density/g2g_open: packets per second (per stream)" },
+	  "rr: application work per request (default g_app_req_ns, redis 10000); memcached: the response's delay (30000; the work is g_app_req_ns)" },
+	{ "rate", &P.rate, NULL, "poisson/onoff/open/density/g2g_open: packets per second (per stream, default 10000); memcached: requests per second (40000)" },
 	{ "pkt", &P.pkt, NULL, "poisson/onoff/open/density/g2g_open: packet bytes" },
 	{ "dir", NULL, &P.dir, "open/density: rx (to the guest) | tx (from the guest)" },
 	{ "peer", NULL, &P.peer,
-	  "rr/redis/poisson/onoff/open/density: ext (external host via the NIC) | dom0 (an application in dom0)" },
+	  "rr/redis/memcached/poisson/onoff/open/density: ext (external host via the NIC) | dom0 (an application in dom0)" },
 	{ "tick_ns", &P.tick_ns, NULL,
 	  "open: the sender's timer granularity (0: evenly spaced packets)" },
 	{ "echo", &P.echo, NULL, "open: the receiver echoes every echo-th packet (0: none)" },
@@ -2491,7 +2545,7 @@ static void parse_arg(char *arg, const char *where)
 
 static void parse_args(int argc, char **argv)
 {
-	bool redis;
+	bool redis, memc;
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -2501,14 +2555,19 @@ static void parse_args(int argc, char **argv)
 	}
 	/* the workload's defaults */
 	redis = !strcmp(P.workload, "redis");
+	memc = !strcmp(P.workload, "memcached");
 	if (!P.conc)
 		P.conc = redis ? 50 : 1;
 	if (!P.req)
 		P.req = redis ? 40 : 64;
 	if (!P.resp)
-		P.resp = 64;
+		P.resp = memc ? 256 : 64;
 	if (redis && P.svc_ns == ~0ULL)
 		P.svc_ns = 10000;
+	if (memc && P.svc_ns == ~0ULL)
+		P.svc_ns = 30000;
+	if (P.rate == ~0ULL)
+		P.rate = memc ? 40000 : 10000;
 	if (strcmp(P.dir, "rx") && strcmp(P.dir, "tx"))
 		die("dir must be rx or tx");
 	if (strcmp(P.peer, "ext") && strcmp(P.peer, "dom0"))
@@ -2614,7 +2673,7 @@ static const char *wl_class(void)
 		return "density";
 	if (!strncmp(w, "g2g", 3))
 		return "g2g";
-	return "open";		/* poisson, onoff, open, trace */
+	return "open";		/* poisson, onoff, open, trace, memcached */
 }
 
 /* Xen's default timer slop is 50 us; none at all is the model's default. */
@@ -2639,7 +2698,7 @@ static double worst_p99_us(const struct lat *pl)
 	for (i = 0; i < S.nflow; i++) {
 		struct flow *f = &S.f[i];
 
-		if ((pl == &S.lat_rr) != (f->type == F_RR) ||
+		if ((pl == &S.lat_rr) != (f->type == F_RR || f->type == F_MEMC) ||
 		    (pl == &S.lat_echo) != (f->type == F_OPEN))
 			continue;
 		for (k = 0; k < f->ngrp; k++) {
@@ -2683,7 +2742,8 @@ static void report(u64 stranded, u64 owed)
 		struct flow *f = &S.f[i];
 
 		if ((f->type == F_POISSON || f->type == F_ONOFF ||
-		     f->type == F_OPEN || f->type == F_TRACE) && !f->probe) {
+		     f->type == F_OPEN || f->type == F_TRACE ||
+		     f->type == F_MEMC) && !f->probe) {
 			oneway = true;
 			offered += f->offered;
 			recv += f->recv;
