@@ -192,6 +192,123 @@ def cal_report_columns(tmp):
             float(r["d0_txq_irq"]) == 200)
 
 
+def goals_rows():
+    """A made-up summary.csv for goals.py: (values chosen so that each goal
+    passes on one row and fails on another)."""
+    def r(src, wl, pol, cls, **kv):
+        return dict(source=src, workload=wl, policy=pol, **{"class": cls}, **kv)
+    rr = [r("sim", "rr", "stock", "rr", p50_us=20, p99_us=30, cpu_ns_per_pkt=1000,
+            guest_irq_per_pkt=0.5, dom0_irq_per_pkt=0.5),
+          r("sim", "rr", "adaptive", "rr", p50_us=20.2, p99_us=33, cpu_ns_per_pkt=990),
+          # budget 25 from the name, 50 from the column
+          r("sim", "rr", "adaptive-b25", "rr", p50_us=60, p99_us=85, cpu_ns_per_pkt=800,
+            guest_irq_per_pkt=0.3, dom0_irq_per_pkt=0.3),
+          r("sim", "rr", "adaptive-x", "rr", budget_us=50, p50_us=60, p99_us=85,
+            cpu_ns_per_pkt=800),
+          r("sim", "rr", "static-u8-f0", "rr", p50_us=30, p99_us=50, cpu_ns_per_pkt=900,
+            guest_irq_per_pkt=0.4, dom0_irq_per_pkt=0.4),
+          r("sim", "rr", "static-u64-f0", "rr", p50_us=100, p99_us=150, cpu_ns_per_pkt=500),
+          # the unconstrained oracle of old: cheaper than adaptive
+          r("sim", "rr", "static-best", "rr", p50_us=20, p99_us=30, cpu_ns_per_pkt=100),
+          r("sim", "rr", "dim", "rr", p50_us=25, p99_us=40, cpu_ns_per_pkt=700)]
+    return rr + [dict(x, source="sim-lab", policy=x["policy"] + "@lab") for x in rr] + [
+        r("sim", "open_rx_64_100000", "stock", "open", p50_us=30, p99_us=40, loss=0,
+          guest_cpu_ns_per_pkt=3000, dom0_cpu_ns_per_pkt=2000),
+        r("sim", "open_rx_64_100000", "adaptive", "open", p50_us=31, p99_us=45, loss=0,
+          guest_cpu_ns_per_pkt=3000, dom0_cpu_ns_per_pkt=2000),
+        r("sim", "open_rx_64_100000", "adaptive-b50", "open", budget_us=50, p50_us=50,
+          p99_us=60, loss=0.0005, guest_cpu_ns_per_pkt=2500, dom0_cpu_ns_per_pkt=1600),
+        r("sim", "open_rx_64_100000", "adaptive-b25", "open", budget_us=25, p50_us=50,
+          p99_us=60, loss=0.01, guest_cpu_ns_per_pkt=2500, dom0_cpu_ns_per_pkt=1600),
+        r("sim", "memcached", "stock", "open", p50_us=60, p99_us=80, loss=0, cpu_ns_per_pkt=8000),
+        r("sim", "memcached", "adaptive-b50", "open", budget_us=50, p50_us=90, p99_us=120,
+          loss=0, cpu_ns_per_pkt=6000),
+        r("sim", "memcached", "static-u16-f16", "open", p50_us=90, p99_us=120, loss=0,
+          cpu_ns_per_pkt=7000),
+        r("sim", "memcached", "static-u32-f0", "open", p50_us=90, p99_us=120, loss=0.05,
+          cpu_ns_per_pkt=5000),
+        r("sim", "bulk_rx", "stock", "bulk", throughput_mbps=9000, cpu_ns_per_pkt=2000),
+        r("sim", "bulk_rx", "adaptive", "bulk", throughput_mbps=8950, cpu_ns_per_pkt=2030),
+        r("sim", "bulk_rx", "adaptive-b50", "bulk", budget_us=50, throughput_mbps=8800,
+          cpu_ns_per_pkt=1500),
+        r("sim", "mixed", "stock", "mixed", p50_us=50, p99_us=100, throughput_mbps=5000,
+          cpu_ns_per_pkt=3000),
+        r("sim", "mixed", "adaptive-b50", "mixed", budget_us=50, p50_us=50, p99_us=190,
+          throughput_mbps=4950, cpu_ns_per_pkt=3000),
+        r("sim", "mixed", "adaptive-b25", "mixed", budget_us=25, p50_us=50, p99_us=160,
+          throughput_mbps=4800, cpu_ns_per_pkt=3500),
+        r("sim", "density_8", "stock", "density", p50_us=50, p99_us=100, throughput_mbps=100,
+          dom0_cpu_ns_per_pkt=4000, guest_cpu_ns_per_pkt=1000),
+        r("sim", "density_8", "adaptive-b50", "density", budget_us=50, p50_us=60, p99_us=150,
+          throughput_mbps=100, dom0_cpu_ns_per_pkt=2900, guest_cpu_ns_per_pkt=1000),
+        r("sim", "density_8", "adaptive-b25", "density", budget_us=25, p50_us=60, p99_us=150,
+          throughput_mbps=100, dom0_cpu_ns_per_pkt=3500, guest_cpu_ns_per_pkt=1000),
+        r("lab", "density_8", "stock", "density", p50_us=500, p99_us=900,
+          dom0_cpu_ns_per_pkt=4000, guest_cpu_ns_per_pkt=1000, pps=1600),
+        r("lab", "density_8", "adaptive-b200", "density", budget_us=200, p50_us=500,
+          p99_us=900, dom0_cpu_ns_per_pkt=3100, guest_cpu_ns_per_pkt=1000, pps=1600),
+        r("lab", "redis", "stock", "manyflow", pps=20000, p50_us=500, p99_us=900,
+          dom0_cpu_ns_per_pkt=5000, guest_cpu_ns_per_pkt=5000),
+        r("lab", "redis", "adaptive-b200", "manyflow", budget_us=200, pps=20100, p50_us=600,
+          p99_us=1000, dom0_cpu_ns_per_pkt=4200, guest_cpu_ns_per_pkt=4200),
+        r("lab", "redis", "adaptive-b100", "manyflow", budget_us=100, pps=19000, p50_us=600,
+          p99_us=1000, dom0_cpu_ns_per_pkt=4200, guest_cpu_ns_per_pkt=4200),
+        r("lab", "redis", "ours-default", "manyflow", pps=19700, p50_us=500, p99_us=900,
+          dom0_cpu_ns_per_pkt=5100, guest_cpu_ns_per_pkt=5200),
+    ]
+
+
+def goals_expected():
+    """What goals.py says on goals_rows(), per goal (both verdicts each)."""
+    s, l = "sim", "lab"
+    return {
+        "budget held: p50/p99 <= stock + 2B, no loss where stock has none (0.001), "
+        "bulk throughput >= 0.99x": {
+            (s, "rr", "budget B=25: p50 <= stock + 2B"): True,
+            (s, "rr", "budget B=25: p99 <= stock + 2B"): False,
+            (s, "open_rx_64_100000", "budget B=50: no loss (stock none)"): True,
+            (s, "open_rx_64_100000", "budget B=25: no loss (stock none)"): False,
+            (s, "bulk_rx", "budget B=50: throughput >= 0.99 x stock"): False,
+            (s, "mixed", "budget B=50: p99 <= stock + 2B"): True},
+        "near the budget oracle: the cheapest static holding B (not one that breaks "
+        "the latency or loses), stock where none does, DIM where it holds B": {
+            (s, "rr", "oracle B=25: cpu <= 1.05 x best static holding B"): True,
+            (s, "rr", "oracle B=25: cpu <= 1.05 x dim"): False,
+            (s, "memcached", "oracle B=50: cpu <= 1.05 x best static holding B"): True,
+            (s, "bulk_rx", "oracle B=50: cpu <= 1.05 x best static holding B"): True,
+            (s, "open_rx_64_100000", "oracle B=50: cpu <= 1.05 x best static holding B"): True,
+            (s, "mixed", "oracle B=25: cpu <= 1.05 x best static holding B"): False},
+        "where it pays: memcached and open 50k-200k at B=50 CPU <= 0.8x stock (sim), "
+        "lab redis at B=200 ops/s (pps) >= stock, CPU <= 0.85x": {
+            (s, "memcached", "pays B=50: cpu <= 0.8 x stock"): True,
+            (s, "open_rx_64_100000", "pays B=50: cpu <= 0.8 x stock"): False,
+            (l, "redis", "pays B=200: cpu <= 0.85 x stock"): True,
+            (l, "redis", "pays B=200: ops/s (pps) >= stock"): True,
+            (l, "redis", "pays B=100: cpu <= 0.85 x stock"): "missing",
+            (s, "rr", "pays B=50: cpu <= 0.8 x stock"): "missing"},
+        "neighbours: worst p99 <= stock + 2B, throughput >= 0.98x, density_8 dom0 CPU "
+        "<= 0.75x stock (sim B=50, lab B=200)": {
+            (s, "mixed", "neighbours B=50: worst p99 <= stock + 2B"): True,
+            (s, "mixed", "neighbours B=25: worst p99 <= stock + 2B"): False,
+            (s, "mixed", "neighbours B=50: throughput >= 0.98 x stock"): True,
+            (s, "mixed", "neighbours B=25: throughput >= 0.98 x stock"): False,
+            (s, "density_8", "neighbours B=50: dom0 cpu <= 0.75 x stock"): True,
+            (s, "density_8", "neighbours B=25: dom0 cpu <= 0.75 x stock"): "missing",
+            (l, "density_8", "neighbours B=200: dom0 cpu <= 0.75 x stock"): False},
+        "no harm without a budget: rr p50 1.02x / p99 1.05x, bulk throughput 0.99x and "
+        "CPU 1.01x, others 1.05x / 1.10x; lab ours-default pps 0.99x, CPU within 3%": {
+            (s, "rr", "no harm: p50 <= 1.02 x stock"): True,
+            (s, "rr", "no harm: p99 <= 1.05 x stock"): False,
+            (s, "bulk_rx", "no harm: throughput >= 0.99 x stock"): True,
+            (s, "bulk_rx", "no harm: cpu <= 1.01 x stock"): False,
+            (s, "open_rx_64_100000", "no harm: p50 <= 1.05 x stock"): True,
+            (s, "open_rx_64_100000", "no harm: p99 <= 1.1 x stock"): False,
+            (l, "redis", "ours-default: pps >= 0.99 x stock"): False,
+            (l, "redis", "ours-default: dom0 cpu within 3% of stock"): True,
+            (l, "redis", "ours-default: guest cpu within 3% of stock"): False},
+    }
+
+
 def run(*args, raw=False):
     out = subprocess.run([SIM, *args], check=True, capture_output=True,
                          text=True).stdout
@@ -312,6 +429,64 @@ def main():
        "lat_out writes the samples behind lat_n and p50",
        f"rows rr {len(rr_ns)} oneway {ow}, lat_n {m['lat_n']}, "
        f"p50 {p50:.2f} vs {m['p50_us']}")
+
+    # budget_us, nic_us: the levers' latency budget (xcc_cap_usecs: an
+    # adaptive lever adds at most (budget - nic) / 2); verbose prints each
+    # lever's longest timer delay
+    def timer_max(*args):
+        cp = subprocess.run([SIM, *args, "verbose=1", *SHORT], check=True,
+                            capture_output=True, text=True)
+        return {x[:7]: int(x.split("timer max ")[1].split()[0])
+                for x in cp.stderr.splitlines() if " timer max " in x}
+    free = timer_max("workload=poisson", "rate=200000", "policy=adaptive")
+    capped = timer_max("workload=poisson", "rate=200000", "policy=adaptive",
+                       "budget_us=40", "nic_us=10")
+    ok(len(free) == len(capped) == 5 and max(free.values()) > 15 and
+       0 < max(capped.values()) <= 15,
+       "budget_us=40 nic_us=10: no adaptive lever holds more than (40 - 10) / 2 = 15 us "
+       "(> 15 without a budget), and some still hold", f"{free} {capped}")
+    rb = run("workload=rr", "policy=adaptive", "budget_us=200", "nic_us=10", *SHORT)
+    ok(rb == run("workload=rr", "policy=adaptive", *SHORT) and
+       run("workload=rr", "policy=static", "usecs=32", "budget_us=40", *SHORT, raw=True) ==
+       run("workload=rr", "policy=static", "usecs=32", *SHORT, raw=True),
+       "a budget above usecs_high changes nothing, nor on a static setting (budget: adaptive only)")
+    errs = []
+    for bad in ["budget_us=100001", "nic_us=100001", "budget_us=99999999999",
+                "budget_us=x"]:
+        cp = subprocess.run([SIM, "policy=adaptive", bad, *SHORT], capture_output=True,
+                            text=True)
+        errs.append((bad, cp.returncode, cp.stderr.strip()))
+    ok(all(rc == 2 for _, rc, _ in errs) and
+       all("latency budget or NIC delay above 100000 us" in e for _, _, e in errs[:3]) and
+       "not a number" in errs[3][2],
+       "budget_us/nic_us beyond what xcc_params_check() takes: rejected with its reason", errs)
+
+    # memcached: Poisson requests (open loop), answered svc_ns later
+    mc = {name: run("workload=memcached", *pol, "seed=3", *SHORT) for name, pol in POLICIES}
+    ok(all(r["stranded"] == "0" and r["owed"] == "0" and int(r["pkts"]) > 0 and
+           r["class"] == "open" and f(r, "offered_pps") == 40000 for r in mc.values()),
+       "memcached moves packets, nothing stranded, class open, 40k requests/s offered",
+       mc["stock"])
+    m0 = mc["stock"]
+    n = int(m0["offered"])
+    ok(abs(n - 40000 * 0.05) < 0.1 * 2000 and m0["loss"] == "0.000000" and
+       abs(int(m0["lat_n"]) - n) <= 2 and abs(int(m0["pkts"]) - 2 * n) < 0.02 * n and
+       abs(f(m0, "ops_per_s") - 40000) < 0.1 * 40000,
+       "memcached: ~2000 Poisson requests in 50 ms, each answered (a round trip, 2 packets)",
+       m0)
+    fast = run("workload=memcached", "svc_ns=0", "seed=3", *SHORT)
+    slow = run("workload=memcached", "svc_ns=100000", "seed=3", *SHORT)
+    ok(25 <= f(m0, "p50_us") - f(fast, "p50_us") <= 40 and
+       95 <= f(slow, "p50_us") - f(fast, "p50_us") <= 110 and
+       abs(f(slow, "ops_per_s") - f(fast, "ops_per_s")) < 0.05 * f(fast, "ops_per_s"),
+       "memcached: the response comes svc_ns later (p50 +30 us at the default, +100 us "
+       "at 100 us), open loop: as many requests/s", f"{fast['p50_us']} {m0['p50_us']} "
+       f"{slow['p50_us']} {fast['ops_per_s']} {slow['ops_per_s']}")
+    big = run("workload=memcached", "resp=1024", "seed=3", *SHORT)
+    d0m = run("workload=memcached", *LAB, "seed=3", *SHORT)
+    ok(f(fast, "throughput_mbps") < f(big, "throughput_mbps") and
+       d0m["stranded"] == "0" and int(d0m["lat_n"]) > 1000 and d0m["loss"] == "0.000000",
+       "memcached: resp= sets the responses' size; peer=dom0 works", f"{big}\n{d0m}")
 
     # the lab-comparable workloads: traffic flows, nothing stranded
     for wl in LAB_WORKLOADS:
@@ -435,6 +610,64 @@ def main():
        len(back) == len(summ) + 1 and
        any(r[1] == "rr" and r[4] is not None for r in res),
        "an older summary.csv is rewritten under the new header; goals.py reads it", res[:2])
+
+    # bench: the budget policies, their budget in summary.csv
+    bpols = [p for p in bench.policies() if p[0] in ("stock", "adaptive", "adaptive-b50")]
+    rows = [bench.run_one(SIM, "rr", bench.WORKLOADS["rr"][0] + SHORT, pol, pargs, 1)
+            for pol, pargs in bpols]
+    cells = {c[2]: dict(zip(hdr, c)) for c in
+             bench.summary_rows("rr", bench.aggregate("rr", rows, bpols), None, bpols)}
+    names = [p[0] for p in bench.policies()]
+    ok(all(f"adaptive-b{b}" in names for b in (25, 50, 100)) and
+       cells["adaptive-b50"]["budget_us"] == "50" and cells["adaptive"]["budget_us"] == "" and
+       cells["stock"]["budget_us"] == "" and
+       not [p for p in bench.simlab_policies() if bench.budget_of(p[0])] and
+       "memcached" in bench.WORKLOADS,
+       "bench: adaptive-b25/b50/b100 (budget_us in their summary rows, not in the "
+       "lab-calibrated ones), memcached in the sweep", cells)
+
+    # goals.py (issue 11) on a made-up summary: each goal passes and fails
+    gp = os.path.join(a.tmp, "summary-goals.csv")
+    gr = goals_rows()
+    with open(gp, "w", newline="") as fp:
+        w = csv.DictWriter(fp, fieldnames=hdr, restval="")
+        w.writeheader()
+        w.writerows(gr)
+    res = goals.check(goals.load(gp))
+    got = {(r[0], r[1], r[2]): r[4] for r in res}
+    nums = {(r[0], r[1], r[2]): r[3] for r in res}
+    diag = "\n".join(f"{k} {v} {nums[k]}" for k, v in got.items())
+
+    def want(exp):
+        bad = {k: (got.get(k, "missing"), v) for k, v in exp.items() if got.get(k, "missing") != v}
+        return not bad and {True, False} <= set(exp.values()), bad
+
+    for name, exp in goals_expected().items():
+        good, bad = want(exp)
+        ok(good, f"goals.py: {name}", f"{bad}\n{diag}")
+    ok(not [g for g in got if g[2].startswith(("bulk:", "rr:", "dim:")) or
+            "within 5%" in g[2] or "within 10%" in g[2] or "0.25 x" in g[2] or
+            "static-best" in g[2]] and
+       not [g for g in got if g[1] == "rr" and g[2].startswith("oracle") and
+            "static-u64-f0" in nums[g]],
+       "goals.py: the retired goals (bulk 0.25x interrupts and 0.8x CPU, the static-best "
+       "oracle within 5%/10%, p99 and irq <= dim) are gone", diag)
+    ok(not [g for g in got if g[0] not in ("sim", "lab")] and
+       any(r["source"] == "sim-lab" for r in gr),
+       "goals.py: sim-lab rows are not judged", diag)
+    ok(got.get(("sim", "rr", "budget B=50: p50 <= stock + 2B")) is True and
+       got.get(("sim", "rr", "budget B=25: p50 <= stock + 2B")) is True and
+       not [g for g in got if g[1] == "rr" and "B=0" in g[2]],
+       "goals.py: the budget from the budget_us column, else from the name", diag)
+    cp = subprocess.run([sys.executable, goals.__file__, gp], capture_output=True, text=True)
+    last = cp.stdout.strip().splitlines()[-1] if cp.stdout.strip() else ""
+    npass = sum(1 for v in got.values() if v is True)
+    nfail = sum(1 for v in got.values() if v is False)
+    ok(cp.returncode == 0 and
+       last == f"goals: {npass} met, {nfail} not met, {len(res) - npass - nfail} not applicable" and
+       "cpu 800 vs 900 (static-u8-f0), irq/pkt 0.6 vs 0.8" in cp.stdout and
+       cp.stdout.startswith("source"),
+       "goals.py prints every goal with both sides' numbers and the count", cp.stdout[-2000:])
 
     # calibration: rows made by the simulator give back its own costs
     syn = os.path.join(a.tmp, "synthetic.csv")
