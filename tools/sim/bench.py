@@ -18,6 +18,9 @@ import statistics
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+import goals        # noqa: E402  (the budget oracle of the tables)
+
 SEEDS = [1, 2, 3, 4, 5]
 # adaptive with a latency budget of B us (policy adaptive-bB, budget_us=B)
 BUDGETS = [25, 50, 100]
@@ -273,6 +276,16 @@ def fmt(m, key, prec):
     return f"{v:.{prec}f} [{lo:.{prec}f}-{hi:.{prec}f}]"
 
 
+def budget_oracle(wl, agg, b):
+    """goals.py's budget oracle on workload wl's medians: the static setting
+    with the lowest CPU per packet that holds budget b, None if none does."""
+    rows = {pol: dict({k: m[k][0] if m["_applies"][k] else None for k in METRICS},
+                      **m["_text"]) for pol, m in agg.items()}
+    st = rows["stock"]
+    name, _ = goals.oracle(rows, st, b, goals.kind(wl, st) == "bulk")
+    return None if name == "stock" else name
+
+
 def print_table(wl, kind, agg, best, title="", nseeds=None):
     opt = OPTS.get(wl, {})
     worst = " (p99: worst flow/guest)" if opt.get("p99") == "worst_p99_us" else ""
@@ -292,6 +305,11 @@ def print_table(wl, kind, agg, best, title="", nseeds=None):
             continue
         label = f"static-best ({pol})" if name == "static-best" else name
         lines.append([label] + [fmt(agg[pol], c[1], c[2]) for c in cols])
+    for b in sorted({budget_of(p) for p in agg} - {None}):
+        pol = budget_oracle(wl, agg, b)
+        lines.append([f"static holding B={b} ({pol or 'none'})"] +
+                     ([fmt(agg[pol], c[1], c[2]) for c in cols] if pol else
+                      ["-"] * len(cols)))
     widths = [max(len(r[i]) for r in lines) for i in range(len(lines[0]))]
     for r in lines:
         print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)))

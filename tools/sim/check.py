@@ -626,6 +626,22 @@ def main():
        "bench: adaptive-b25/b50/b100 (budget_us in their summary rows, not in the "
        "lab-calibrated ones), memcached in the sweep", cells)
 
+    # the tables' "static holding B" is goals.py's oracle on the summary rows
+    apols = bench.policies()
+    rows = [bench.run_one(SIM, "memcached", bench.WORKLOADS["memcached"][0] + SHORT, pol,
+                          pargs, 1) for pol, pargs in apols]
+    agg = bench.aggregate("memcached", rows, apols)
+    mp = os.path.join(a.tmp, "summary-memcached.csv")
+    with open(mp, "w", newline="") as fp:
+        w = csv.writer(fp)
+        w.writerow(hdr)
+        w.writerows(bench.summary_rows("memcached", agg, None, apols))
+    mrows = goals.load(mp)[("sim", "memcached")]
+    pick = {b: (bench.budget_oracle("memcached", agg, b),
+                goals.oracle(mrows, mrows["stock"], b, False)[0]) for b in bench.BUDGETS}
+    ok(all((x or "stock") == y for x, y in pick.values()) and any(x for x, _ in pick.values()),
+       "bench: the tables' static setting holding B is goals.py's oracle", pick)
+
     # goals.py (issue 11) on a made-up summary: each goal passes and fails
     gp = os.path.join(a.tmp, "summary-goals.csv")
     gr = goals_rows()
