@@ -26,9 +26,10 @@ budget_us column or else in the name; the simulator has B = 25, 50,
                 lab: redis at B = 200: ops/s (pps, summary.csv has no ops
                 column) >= stock and CPU per packet <= 0.85 x stock
   neighbours    mixed, mixed_tx and the density rows (N guests), every B:
-                the worst guest's p99 (the row's p99: worst flow or guest
-                in summary.csv) <= stock's + 2B, throughput >= 0.98 x
-                stock; density_8: dom0 CPU per packet <= 0.75 x stock at
+                the worst guest's p99 <= stock's + 2B is "budget held"'s
+                p99 on these rows (their p99 is the worst flow's or
+                guest's in summary.csv), not checked twice; throughput
+                >= 0.98 x stock; density_8: dom0 CPU per packet <= 0.75 x stock at
                 B = 50 (simulator) and B = 200 (lab)
   no harm       adaptive without a budget: ping-pong (class rr) p50 <=
                 1.02 x and p99 <= 1.05 x stock; bulk throughput >= 0.99 x
@@ -223,10 +224,6 @@ def check_workload(src, wl, pols):
                     f"{fmt(a.get('pps'))} vs {fmt(s.get('pps'))}",
                     le(s.get("pps"), a.get("pps")))
         if base in NEIGHBOURS or k == "density":
-            if s.get("p99_us") is not None:
-                add(f"neighbours {tag}: worst p99 <= stock + 2B",
-                    f"{fmt(a.get('p99_us'))} vs {fmt(s['p99_us'])} + {fmt(2 * b)}",
-                    le(a.get("p99_us"), s["p99_us"] + 2 * b, 1.0, US_SLACK))
             if s.get("throughput_mbps") is not None:
                 add(f"neighbours {tag}: throughput >= 0.98 x stock",
                     f"{fmt(a.get('throughput_mbps'))} vs {fmt(s['throughput_mbps'])}",
